@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Run ansible-test sanity (every test, Python 3.12 as the controller) in the staged collection,
+# then the action group check.
+# Usage: sanity.sh REPO_ROOT STAGE   (with the dev venv's bin first on PATH)
+set -euo pipefail
+
+root=${1:?usage: sanity.sh REPO_ROOT STAGE}
+stage=${2:?usage: sanity.sh REPO_ROOT STAGE}
+scripts_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+"$scripts_dir/ansible-test-pip-shim.sh" "$(command -v python)"
+
+# pyenv puts a shim on PATH for every Python version, but a shim only runs the globally
+# selected one and exits 127 otherwise. ansible-test's compile and import tests probe each
+# python3.X on PATH, so the real version directories must come before the shims.
+if command -v pyenv >/dev/null 2>&1; then
+    pyenv_bins=""
+    while IFS= read -r bin_dir; do
+        pyenv_bins+="$bin_dir:"
+    done < <(find "$(pyenv root)/versions" -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -rV)
+    venv_bin=$(dirname "$(command -v python)")
+    PATH="$venv_bin:$pyenv_bins$PATH"
+    export PATH
+fi
+
+shellcheck_status=0
+"$scripts_dir/ensure-apt-package.sh" shellcheck || shellcheck_status=$?
+case $shellcheck_status in
+    0) ;;
+    2) echo "SKIP shellcheck: not root, and shellcheck is not installed (ansible-test will skip that test)" ;;
+    *) echo "ERROR: could not install shellcheck" >&2; exit 1 ;;
+esac
+
+(cd "$stage" && ansible-test sanity --python 3.12)
+
+python "$root/tools/check_action_groups.py" "$stage"
