@@ -6,6 +6,10 @@
 # collections/ symlink tree inside the repository. The stage holds exactly the files git
 # would (tracked, plus untracked but not ignored) and nothing else, so tool state from an
 # earlier step (.ansible/, tests/output/, caches) can never leak into the next one.
+#
+# The stage gets its own empty git repository. Without one, ansible-test and ansible-lint
+# walk up to the enclosing checkout, where .build/ is ignored, and find no files at all.
+# With one they list files as in any checkout, honouring the copied .gitignore.
 set -euo pipefail
 
 root=${1:?usage: stage.sh REPO_ROOT STAGE}
@@ -36,6 +40,9 @@ git -C "$root" ls-files -z --cached --others --exclude-standard | sort -zu |
     done >"$work/wanted"
 
 mkdir -p "$stage"
+if [[ ! -d $stage/.git ]]; then
+    git -c init.defaultBranch=stage -C "$stage" init --quiet
+fi
 if "$scripts_dir/ensure-apt-package.sh" rsync; then
     # --files-from copies only what changed and keeps mtimes, so re-staging is cheap.
     rsync -a --from0 --files-from="$work/wanted" "$root/" "$stage/"
@@ -46,11 +53,13 @@ fi
 
 # The --delete part: remove every file and link in the stage that git does not list,
 # then the directories left empty.
-(cd "$stage" && find . -mindepth 1 \( -type f -o -type l \) -printf '%P\0') | sort -z >"$work/present"
+(cd "$stage" && find . -mindepth 1 -path ./.git -prune -o \( -type f -o -type l \) -printf '%P\0') |
+    sort -z >"$work/present"
 comm -z -23 "$work/present" "$work/wanted" >"$work/stray"
 if [[ -s $work/stray ]]; then
     (cd "$stage" && xargs -0 rm -f --) <"$work/stray"
 fi
-find "$stage" -mindepth 1 -type d -empty -delete
+# (-delete implies -depth, which disables -prune: keep .git out with -path tests instead.)
+find "$stage" -mindepth 1 -type d -empty ! -path "$stage/.git" ! -path "$stage/.git/*" -delete
 
 echo "Staged $(tr -cd '\0' <"$work/wanted" | wc -c) files in $stage"

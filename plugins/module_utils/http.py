@@ -143,11 +143,13 @@ class HttpClient:
         return status in TRANSIENT_STATUSES
 
     def extract_message(self, status, data, text):
+        """The API's own words for a failure; "" lets the caller fall back to the HTTP reason, then the body."""
         if isinstance(data, dict):
             for key in MESSAGE_KEYS:
                 found = _flatten(data.get(key))
                 if found:
                     return found[:MAX_MESSAGE_CHARS]
+            return ""
         return (text or "").strip()[:MAX_MESSAGE_CHARS]
 
     # Request building.
@@ -258,7 +260,12 @@ class HttpClient:
             return ApiError(f"request failed: {detail}", **context)
 
         status = attempt.status
-        message = self.extract_message(status, data, text) or attempt.reason or f"HTTP {status}"
+        message = (
+            self.extract_message(status, data, text)
+            or attempt.reason
+            or (text or "").strip()[:MAX_MESSAGE_CHARS]
+            or f"HTTP {status}"
+        )
         context.update(status=status, body=data if data is not None else text)
         if self.is_transient(status, message, data):
             return Transient(message, **context)

@@ -362,7 +362,8 @@ class _Checker:
         if peer in self.zones:
             return peer
         if peer in self.modules:
-            return self.modules[peer].get("zone")
+            # A peer module in a broken zone is reported on that module; do not guess its policy here.
+            return self.modules[peer]["zone"] if self._module_zone_usable(self.modules[peer]) else None
         self.problems.add(path, "unknown zone or module '%s'" % peer)
         return None
 

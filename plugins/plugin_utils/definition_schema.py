@@ -80,6 +80,8 @@ def _message(error):
     if validator == "enum":
         return "must be one of %s, got %s" % (", ".join(str(item) for item in value), _describe(instance))
     if validator == "pattern":
+        if "x-expected" in schema:
+            return "%s is not %s" % (_describe(instance), schema["x-expected"])
         return "%s does not match the pattern %s" % (_describe(instance), value)
     if validator == "format":
         return "%s is not a valid %s address" % (_describe(instance), "IPv4" if value == "ipv4" else value)
@@ -93,7 +95,7 @@ def _message(error):
         return "must not be empty"
     if validator == "uniqueItems":
         return "has duplicate entries"
-    if validator == "oneOf" and "port" in json.dumps(schema):
+    if validator == "oneOf" and schema.get("title") == "port":
         return "%s is not a port (1-65535) or a port range 'low-high'" % _describe(instance)
     if validator == "not":
         forbidden = sorted(value.get("required", []))
@@ -115,20 +117,22 @@ def schema_problems(definition, schema=None):
     problems = []
     for error in sorted(_leaf_errors(validator.iter_errors(definition)), key=_sort_key):
         path = list(error.absolute_path)
-        if error.validator == "propertyNames":
-            continue  # reported through its child error, which carries the offending name
-        if error.validator == "pattern" and error.parent is not None and error.parent.validator == "propertyNames":
-            problems.append("%s: name '%s' is not valid (must match %s)" % (format_path(path), error.instance, error.validator_value))
-            continue
-        location = format_path(path) or "definition"
-        problems.append("%s: %s" % (location, _message(error)))
+        if list(error.absolute_schema_path)[-2:-1] == ["propertyNames"]:
+            # A propertyNames error sits on the mapping; name the entry itself so the path points at it.
+            path.append(error.instance)
+            message = "not a valid name: must be %s" % error.schema.get("x-expected", "like " + error.validator_value)
+        else:
+            message = _message(error)
+        problem = "%s: %s" % (format_path(path) or "definition", message)
+        if problem not in problems:  # one "required" error per missing field, one message naming them all
+            problems.append(problem)
     return problems
 
 
 def _leaf_errors(errors):
-    """allOf wraps the real errors; report those instead of the wrapper. oneOf stays whole (its own message)."""
+    """allOf wraps the real errors; report those instead of the wrapper. oneOf stays whole (it has its message)."""
     for error in errors:
-        if error.validator in ("allOf", "propertyNames") and error.context:
+        if error.validator == "allOf" and error.context:
             for child in _leaf_errors(error.context):
                 yield child
         else:
