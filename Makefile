@@ -83,7 +83,7 @@ molecule: setup
 	$(call step,molecule,$(STAGE_COPY) && cd $(STAGE) && molecule test --all)
 
 docs: setup
-	$(call step,docs,cd $(ROOT) && mkdocs build --strict --site-dir $(SITE))
+	$(call step,docs,cd $(ROOT) && NO_MKDOCS_2_WARNING=1 mkdocs build --strict --site-dir $(SITE))
 
 test: setup $(TEST_STEPS)
 	@printf '\n==> test: all steps passed (%s)\n' '$(TEST_STEPS)'

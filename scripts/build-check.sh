@@ -17,26 +17,38 @@ tarball=$(find "$dist" -maxdepth 1 -name 'tappaas-platform-*.tar.gz' -print -qui
 
 install_root=$(mktemp -d)
 trap 'rm -rf "$install_root"' EXIT
-ansible-galaxy collection install --offline --no-deps -p "$install_root" "$tarball"
-installed="$install_root/ansible_collections/tappaas/platform"
 
 # Only the installed copy may be found: not the stage, the repo, or ~/.ansible/collections.
 export ANSIBLE_COLLECTIONS_PATH="$install_root"
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
+ansible-galaxy collection install --offline --no-deps -p "$install_root" "$tarball"
+installed="$install_root/ansible_collections/tappaas/platform"
 cd "$install_root"
 
 failures=0
 checked=0
 
-# Render one plugin's documentation; complain if ansible-doc fails or says nothing.
+# A documentation page counts when ansible-doc renders it as text without an error (it exits 0
+# and only warns "was not found" for a plugin it cannot find) and its JSON form holds a description.
+has_description='
+import json, sys
+name, plugin_type = sys.argv[1], sys.argv[2]
+entry = json.load(sys.stdin).get(name) or {}
+if plugin_type == "role":
+    pages = list((entry.get("entry_points") or {}).values())
+else:
+    pages = [entry.get("doc") or {}]
+sys.exit(0 if pages and all(page.get("description") or page.get("short_description") for page in pages) else 1)
+'
 render_doc() {
-    local plugin_type=$1 name=$2 output
+    local plugin_type=$1 name=$2 text json
     checked=$((checked + 1))
-    if ! output=$(ansible-doc -t "$plugin_type" "$name" 2>&1); then
-        printf 'FAIL ansible-doc -t %s %s:\n%s\n' "$plugin_type" "$name" "$output"
+    if ! text=$(ansible-doc -t "$plugin_type" "$name" 2>&1) || [[ $text == *"[ERROR]"* || $text == *"was not found"* ]]; then
+        printf 'FAIL ansible-doc -t %s %s:\n%s\n' "$plugin_type" "$name" "$text"
         failures=$((failures + 1))
-    elif [[ -z ${output//[[:space:]]/} ]]; then
-        printf 'FAIL ansible-doc -t %s %s rendered nothing\n' "$plugin_type" "$name"
+    elif ! json=$(ansible-doc -t "$plugin_type" --json "$name" 2>/dev/null) ||
+        ! python -c "$has_description" "$name" "$plugin_type" <<<"$json"; then
+        printf 'FAIL ansible-doc -t %s %s rendered no description\n' "$plugin_type" "$name"
         failures=$((failures + 1))
     else
         printf 'ok   %-8s %s\n' "$plugin_type" "$name"
@@ -64,8 +76,16 @@ for plugin_dir in $(printf '%s\n' "${!plugin_types[@]}" | sort); do
         continue
     fi
     plugin_type=${plugin_types[$plugin_dir]}
-    names=$(ansible-doc -t "$plugin_type" --list --json "$fqcn_prefix" |
+    listing_errors=$(mktemp)
+    names=$(ansible-doc -t "$plugin_type" --list --json "$fqcn_prefix" 2>"$listing_errors" |
         python -c 'import json, sys; print("\n".join(sorted(json.load(sys.stdin))))')
+    # A file that fails to import is skipped with a warning, and its plugins go unlisted.
+    if [[ -s $listing_errors ]]; then
+        echo "FAIL ansible-doc -t $plugin_type --list:"
+        cat "$listing_errors"
+        failures=$((failures + 1))
+    fi
+    rm -f "$listing_errors"
     if [[ -z $names ]]; then
         echo "FAIL plugins/$plugin_dir has code but ansible-doc lists no $plugin_type plugin"
         failures=$((failures + 1))

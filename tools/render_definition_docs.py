@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,9 @@ from typing import Any
 COLLECTION_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SCHEMA = COLLECTION_ROOT / "schemas" / "definition.schema.json"
 DEFAULT_OUTPUT = COLLECTION_ROOT / "docs" / "reference" / "definition.md"
+
+# A JSON Schema (or subschema) as parsed from JSON.
+Schema = dict[str, Any]
 
 # Keywords that only combine or point at other schemas; everything else is copied when merging.
 _COMBINATORS = ("$ref", "allOf", "not")
@@ -49,7 +53,7 @@ class Row:
 # --- resolving $ref / allOf -------------------------------------------------------------------
 
 
-def _pointer(root: dict[str, Any], ref: str) -> dict[str, Any]:
+def _pointer(root: Schema, ref: str) -> Schema:
     if not ref.startswith("#"):
         raise SchemaError(f"only local $refs are supported, got {ref!r}")
     node: Any = root
@@ -63,7 +67,7 @@ def _pointer(root: dict[str, Any], ref: str) -> dict[str, Any]:
     return node
 
 
-def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+def _merge(base: Schema, extra: Schema) -> Schema:
     """Combine two schemas that must both hold (allOf semantics, as far as documentation needs)."""
     merged = dict(base)
     for key, value in extra.items():
@@ -79,9 +83,9 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+def resolve(schema: Schema, root: Schema) -> Schema:
     """Flatten $ref and allOf into one schema; `not: {required: [...]}` becomes `_forbidden`."""
-    flat: dict[str, Any] = {}
+    flat: Schema = {}
     if "$ref" in schema:
         flat = _merge(flat, resolve(_pointer(root, schema["$ref"]), root))
     for branch in schema.get("allOf", []):
@@ -94,23 +98,23 @@ def resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
     return _merge(flat, own)
 
 
-def _variants(schema: dict[str, Any], root: dict[str, Any]) -> list[dict[str, Any]]:
+def _variants(schema: Schema, root: Schema) -> list[Schema]:
     for keyword in _VARIANT_KEYWORDS:
         if keyword in schema:
             return [resolve(branch, root) for branch in schema[keyword]]
     return []
 
 
-def _is_object(schema: dict[str, Any]) -> bool:
+def _is_object(schema: Schema) -> bool:
     return "properties" in schema or isinstance(schema.get("additionalProperties"), dict)
 
 
-def _variant_objects(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any] | None:
+def _variant_objects(schema: Schema, root: Schema) -> Schema | None:
     """Union the object variants of a oneOf/anyOf so their fields can be listed once."""
     variants = _variants(schema, root)
     if not variants or not all(_is_object(variant) for variant in variants):
         return None
-    union: dict[str, Any] = {"type": "object", "properties": {}}
+    union: Schema = {"type": "object", "properties": {}}
     for variant in variants:
         for name, child in variant.get("properties", {}).items():
             union["properties"].setdefault(name, child)
@@ -135,7 +139,7 @@ def _enum_type(values: list[Any]) -> str:
     return _join_alternatives([names.get(type(value), "any") for value in values])
 
 
-def type_label(schema: dict[str, Any], root: dict[str, Any]) -> str:
+def type_label(schema: Schema, root: Schema) -> str:
     schema = resolve(schema, root)
     variants = _variants(schema, root)
     declared = schema.get("type")
@@ -158,7 +162,8 @@ def type_label(schema: dict[str, Any], root: dict[str, Any]) -> str:
         return "list of " + _parenthesise(type_label(schema["items"], root))
     if declared == "object" and "properties" not in schema and isinstance(schema.get("additionalProperties"), dict):
         return "map of " + _parenthesise(type_label(schema["additionalProperties"], root))
-    return declared
+    # YAML users write lists, not arrays.
+    return "list" if declared == "array" else declared
 
 
 def _parenthesise(label: str) -> str:
@@ -168,39 +173,33 @@ def _parenthesise(label: str) -> str:
 def _code(value: Any) -> str:
     is_plain = isinstance(value, str) and value.strip() == value and value
     text = value if is_plain else json.dumps(value, separators=(", ", ": "))
-    # A table cell ends at a bare pipe, even inside a code span; longest backtick run decides the fence.
-    text = text.replace("|", "\\|")
-    longest = 0
-    current = 0
-    for char in text:
-        current = current + 1 if char == "`" else 0
-        longest = max(longest, current)
-    fence = "`" * (longest + 1)
+    # Python-Markdown keeps a pipe inside a code span in its cell, and a backslash there would show
+    # literally, so only the fence needs care: it must be longer than any backtick run in the text.
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     padding = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{padding}{text}{padding}{fence}"
 
 
-def _range(low: Any, high: Any, exclusive_low: Any, exclusive_high: Any, unit: str = "") -> list[str]:
+def _range(low: Any, high: Any, exclusive_low: Any, exclusive_high: Any) -> list[str]:
     parts = []
     if low is not None and high is not None:
-        parts.append(f"{low} to {high}{unit}")
-    else:
-        if low is not None:
-            parts.append(f"at least {low}{unit}")
-        if high is not None:
-            parts.append(f"at most {high}{unit}")
+        parts.append(f"{low} to {high}")
+    elif low is not None:
+        parts.append(f"at least {low}")
+    elif high is not None:
+        parts.append(f"at most {high}")
     if exclusive_low is not None:
-        parts.append(f"greater than {exclusive_low}{unit}")
+        parts.append(f"greater than {exclusive_low}")
     if exclusive_high is not None:
-        parts.append(f"less than {exclusive_high}{unit}")
+        parts.append(f"less than {exclusive_high}")
     return parts
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+def _plural(count: int, word: str, words: str = "") -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {words or word + 's'}"
 
 
-def constraints(schema: dict[str, Any], root: dict[str, Any]) -> list[str]:
+def constraints(schema: Schema, root: Schema) -> list[str]:
     """Allowed values of one schema in words, without its type."""
     schema = resolve(schema, root)
     parts: list[str] = []
@@ -227,9 +226,9 @@ def constraints(schema: dict[str, Any], root: dict[str, Any]) -> list[str]:
     if schema.get("uniqueItems"):
         parts.append("no duplicates")
     if "minProperties" in schema:
-        parts.append("at least " + _plural(schema["minProperties"], "entry").replace("entrys", "entries"))
+        parts.append("at least " + _plural(schema["minProperties"], "entry", "entries"))
     if "maxProperties" in schema:
-        parts.append("at most " + _plural(schema["maxProperties"], "entry").replace("entrys", "entries"))
+        parts.append("at most " + _plural(schema["maxProperties"], "entry", "entries"))
     names = schema.get("propertyNames")
     if isinstance(names, dict):
         key_rules = constraints(names, root)
@@ -267,7 +266,7 @@ def _prose(text: str) -> str:
     return text
 
 
-def _presence(name: str, parent: dict[str, Any], schema: dict[str, Any]) -> str:
+def _presence(name: str, parent: Schema, schema: Schema) -> str:
     if name in parent.get("_forbidden", []):
         return "not allowed"
     if name in parent.get("required", []):
@@ -280,7 +279,7 @@ def _presence(name: str, parent: dict[str, Any], schema: dict[str, Any]) -> str:
 # --- walking the tree ------------------------------------------------------------------------
 
 
-def _key_placeholder(schema: dict[str, Any], path: str) -> str:
+def _key_placeholder(schema: Schema, path: str) -> str:
     names = schema.get("propertyNames")
     label = names.get("title", "name") if isinstance(names, dict) else "name"
     label = "_".join(str(label).lower().split())
@@ -297,7 +296,7 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
-def _children(schema: dict[str, Any], path: str, root: dict[str, Any], refs: tuple[str, ...]) -> list[Row]:
+def _children(schema: Schema, path: str, root: Schema, refs: tuple[str, ...]) -> list[Row]:
     """Rows for what lives inside an object, a map or a list."""
     rows: list[Row] = []
     objects = _variant_objects(schema, root)
@@ -314,14 +313,14 @@ def _children(schema: dict[str, Any], path: str, root: dict[str, Any], refs: tup
     return rows
 
 
-def _is_container(schema: dict[str, Any]) -> bool:
+def _is_container(schema: Schema) -> bool:
     """A list, or a map with free keys: its own limits need a row of their own."""
     return "properties" not in schema and (
         isinstance(schema.get("items"), dict) or isinstance(schema.get("additionalProperties"), dict)
     )
 
 
-def _inner(schema: dict[str, Any], path: str, root: dict[str, Any], refs: tuple[str, ...]) -> list[Row]:
+def _inner(schema: Schema, path: str, root: Schema, refs: tuple[str, ...]) -> list[Row]:
     """Rows for a map value or list item; its type is already on its container's row."""
     ref = schema.get("$ref")
     if ref in refs:
@@ -334,7 +333,7 @@ def _inner(schema: dict[str, Any], path: str, root: dict[str, Any], refs: tuple[
     return []
 
 
-def walk(schema: dict[str, Any], path: str, root: dict[str, Any], presence: str, refs: tuple[str, ...] = ()) -> list[Row]:
+def walk(schema: Schema, path: str, root: Schema, presence: str, refs: tuple[str, ...] = ()) -> list[Row]:
     """The row for `path` followed by the rows of everything under it."""
     ref = schema.get("$ref")
     flat = resolve(schema, root)
@@ -347,7 +346,7 @@ def walk(schema: dict[str, Any], path: str, root: dict[str, Any], presence: str,
     return [row, *_children(flat, path, root, (*refs, ref) if ref else refs)]
 
 
-def collect_rows(root: dict[str, Any]) -> list[Row]:
+def collect_rows(root: Schema) -> list[Row]:
     top = resolve(root, root)
     rows: list[Row] = []
     for name, child in top.get("properties", {}).items():
@@ -365,7 +364,7 @@ def _table_line(row: Row) -> str:
     return "| " + " | ".join(cell or "" for cell in cells) + " |\n"
 
 
-def render(root: dict[str, Any], schema_name: str = "schemas/definition.schema.json") -> str:
+def render(root: Schema, schema_name: str = "schemas/definition.schema.json") -> str:
     """The whole reference page: one section and table per top-level variable."""
     title = root.get("title", "Schema reference")
     lines = [
@@ -377,7 +376,8 @@ def render(root: dict[str, Any], schema_name: str = "schemas/definition.schema.j
         lines.append(_prose(root["description"]) + "\n\n")
     lines.append(
         f"This page is generated from `{schema_name}`. A field marked *required* must be set whenever its parent "
-        "is set; `<name>` stands for a key you choose and `[]` for every item of a list.\n\n"
+        "is set. In a path, a part in angle brackets such as `<name>` stands for a key you choose, and `[]` for "
+        "every item of a list.\n\n"
     )
     rows = collect_rows(root)
     top_names = list(resolve(root, root).get("properties", {}))

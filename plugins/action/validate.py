@@ -21,7 +21,7 @@ _OPTIONS = {variable[len("tappaas_") :]: variable for variable in DEFINITION_VAR
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
-    _VALID_ARGS = frozenset(list(_OPTIONS) + ["check_inventory_group"])
+    _VALID_ARGS = frozenset([*list(_OPTIONS), "check_inventory_group"])
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)

@@ -40,12 +40,10 @@ def module_ip(module_name, modules, zones):
 
 
 def internal_fqdn(name, zone, internal_domain="internal"):
-    """The DNS name of a guest inside the site: <name>.<zone>.<internal_domain>."""
+    """The DNS name of a guest inside the site: <name>.<zone-label>.<internal_domain> (srv_home -> srv-home)."""
     return network.internal_fqdn(name, zone, internal_domain)
 
 
 class FilterModule:
     def filters(self):
-        return {
-            function.__name__: _wrap(function) for function in (zone_of_ip, zone_gateway, module_ip, internal_fqdn)
-        }
+        return {function.__name__: _wrap(function) for function in (zone_of_ip, zone_gateway, module_ip, internal_fqdn)}

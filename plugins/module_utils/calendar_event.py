@@ -29,9 +29,8 @@ def _check_value(spec, low, high, what, event):
         if not item:
             raise CalendarEventError("empty %s list entry in '%s'" % (what, event))
         base, slash, step = item.partition("/")
-        if slash:
-            if not _NUMBER.match(step) or int(step) == 0:
-                raise CalendarEventError("%s repetition '%s' needs a positive step in '%s'" % (what, item, event))
+        if slash and (not _NUMBER.match(step) or int(step) == 0):
+            raise CalendarEventError("%s repetition '%s' needs a positive step in '%s'" % (what, item, event))
         if base == "*":
             continue
         start, dots, end = base.partition("..")

@@ -103,7 +103,7 @@ definition:
     - The resolved definition, keyed by the inventory variable names, with every schema default applied.
     - Zones gain C(gateway) (explicit or the first host) and C(prefix).
     - Modules gain C(name), C(ip) (static or allocated from the vmid), C(ip_source) (C(static) or C(allocated)),
-      C(fqdn) (C(<name>.<zone>.<internal_domain>)), C(url) when published, and a znapzend plan normalised as
+      C(fqdn) (C(<name>.<zone-label>.<internal_domain>), the zone label being the zone name with C(_) as C(-)), C(url) when published, and a znapzend plan normalised as
       znapzend stores it.
     - C(tappaas_module_order) lists the modules in dependency order.
   returned: success
@@ -112,7 +112,7 @@ definition:
     tappaas_module_order: [postgresql, nextcloud]
     tappaas_modules:
       nextcloud:
-        fqdn: nextcloud.srv_home.internal
+        fqdn: nextcloud.srv-home.internal
         ip: 10.2.10.48
         ip_source: allocated
         url: https://cloud.example.org

@@ -69,10 +69,14 @@ class _Checker:
     def __init__(self, definition, problems):
         self.site = _mapping(definition.get("tappaas_site"))
         self.nodes = [node for node in _sequence(definition.get("tappaas_nodes")) if isinstance(node, dict)]
-        self.zones = {name: zone for name, zone in _mapping(definition.get("tappaas_zones")).items() if isinstance(zone, dict)}
+        self.zones = {
+            name: zone for name, zone in _mapping(definition.get("tappaas_zones")).items() if isinstance(zone, dict)
+        }
         self.tanks = _mapping(definition.get("tappaas_tanks"))
         self.modules = {
-            name: module for name, module in _mapping(definition.get("tappaas_modules")).items() if isinstance(module, dict)
+            name: module
+            for name, module in _mapping(definition.get("tappaas_modules")).items()
+            if isinstance(module, dict)
         }
         self.definition = definition
         self.problems = problems
@@ -102,21 +106,21 @@ class _Checker:
             try:
                 self.networks[name] = network.parse_network(zone.get("cidr"))
             except network.NetworkError as error:
-                self.problems.add(path + ["cidr"], str(error))
+                self.problems.add([*path, "cidr"], str(error))
                 continue
             vlan = zone.get("vlan")
             if isinstance(vlan, int):
                 if vlan in vlans:
-                    self.problems.add(path + ["vlan"], "VLAN %d is already used by zone '%s'" % (vlan, vlans[vlan]))
+                    self.problems.add([*path, "vlan"], "VLAN %d is already used by zone '%s'" % (vlan, vlans[vlan]))
                 else:
                     vlans[vlan] = name
             self._check_zone_addresses(name, zone, path)
             for field in ("access_to", "pinhole_allowed_from"):
                 for index, other in enumerate(_sequence(zone.get(field))):
                     if other not in self.zones:
-                        self.problems.add(path + [field, index], "unknown zone '%s'%s" % (other, self._zone_hint()))
+                        self.problems.add([*path, field, index], "unknown zone '%s'%s" % (other, self._zone_hint()))
                     elif other == name:
-                        self.problems.add(path + [field, index], "a zone cannot name itself")
+                        self.problems.add([*path, field, index], "a zone cannot name itself")
         self._check_overlaps()
 
     def _check_zone_addresses(self, name, zone, path):
@@ -124,12 +128,12 @@ class _Checker:
         try:
             gateway = network.parse_address(network.zone_gateway(zone))
         except network.NetworkError as error:
-            self.problems.add(path + ["gateway"], str(error))
+            self.problems.add([*path, "gateway"], str(error))
             return
         if gateway not in cidr or gateway in (cidr.network, cidr.broadcast):
-            self.problems.add(path + ["gateway"], "%s is not a host address of %s" % (gateway, cidr))
+            self.problems.add([*path, "gateway"], "%s is not a host address of %s" % (gateway, cidr))
         else:
-            self.used_addresses[str(gateway)] = format_path(path + ["gateway"])
+            self.used_addresses[str(gateway)] = format_path([*path, "gateway"])
         dhcp = zone.get("dhcp")
         if not isinstance(dhcp, dict):
             return
@@ -139,15 +143,15 @@ class _Checker:
             except network.NetworkError:
                 return  # reported by the schema
             if address not in cidr or address in (cidr.network, cidr.broadcast):
-                self.problems.add(path + ["dhcp", end], "%s is not a host address of %s" % (address, cidr))
+                self.problems.add([*path, "dhcp", end], "%s is not a host address of %s" % (address, cidr))
                 return
         try:
             pool = network.dhcp_range(zone)
         except network.NetworkError as error:
-            self.problems.add(path + ["dhcp"], str(error))
+            self.problems.add([*path, "dhcp"], str(error))
             return
         if gateway in pool:
-            self.problems.add(path + ["dhcp"], "the DHCP range %s contains the gateway %s" % (pool, gateway))
+            self.problems.add([*path, "dhcp"], "the DHCP range %s contains the gateway %s" % (pool, gateway))
 
     def _check_overlaps(self):
         names = sorted(self.networks, key=lambda zone_name: (self.networks[zone_name].first, zone_name))
@@ -207,18 +211,21 @@ class _Checker:
             name = node.get("name")
             path = ["tappaas_nodes", index]
             if name in seen:
-                self.problems.add(path + ["name"], "duplicate node '%s' (also tappaas_nodes[%d])" % (name, seen[name]))
+                self.problems.add([*path, "name"], "duplicate node '%s' (also tappaas_nodes[%d])" % (name, seen[name]))
                 continue
             seen[name] = index
             if isinstance(node.get("ip"), str):
-                self._check_host_address(path + ["ip"], node["ip"])
+                self._check_host_address([*path, "ip"], node["ip"])
         if inventory_nodes:
             declared = set(seen)
             for host in sorted(set(inventory_nodes) - declared):
-                self.problems.add(["tappaas_nodes"], "inventory host '%s' of group tappaas_nodes is not declared" % host)
+                self.problems.add(
+                    ["tappaas_nodes"], "inventory host '%s' of group tappaas_nodes is not declared" % host
+                )
             for host in sorted(declared - set(inventory_nodes)):
                 self.problems.add(
-                    ["tappaas_nodes", seen[host], "name"], "node '%s' is not a host of inventory group tappaas_nodes" % host
+                    ["tappaas_nodes", seen[host], "name"],
+                    "node '%s' is not a host of inventory group tappaas_nodes" % host,
                 )
         self.node_names = set(seen)
 
@@ -239,26 +246,32 @@ class _Checker:
             for tank_name, tank in tanks.items():
                 if not isinstance(tank, dict):
                     continue
-                tank_path = path + [tank_name]
+                tank_path = [*path, tank_name]
                 disks = [disk for disk in _sequence(tank.get("disks")) if isinstance(disk, str)]
                 needed = _MIN_DISKS.get(tank.get("topology"))
                 if needed and len(disks) < needed:
                     self.problems.add(
-                        tank_path + ["disks"],
+                        [*tank_path, "disks"],
                         "a %s needs at least %d disks, got %d" % (tank["topology"], needed, len(disks)),
                     )
                 elif tank.get("topology") == "single" and len(disks) > 1:
-                    self.problems.add(tank_path + ["disks"], "a single-disk tank takes exactly 1 disk, got %d" % len(disks))
+                    self.problems.add(
+                        [*tank_path, "disks"], "a single-disk tank takes exactly 1 disk, got %d" % len(disks)
+                    )
                 elif tank.get("topology") == "stripe_of_mirrors" and len(disks) % 2:
-                    self.problems.add(tank_path + ["disks"], "a stripe of mirrors needs an even number of disks")
+                    self.problems.add([*tank_path, "disks"], "a stripe of mirrors needs an even number of disks")
                 for index, disk in enumerate(disks):
                     if disk in disks_seen:
-                        self.problems.add(tank_path + ["disks", index], "disk '%s' is already used by %s" % (disk, disks_seen[disk]))
+                        self.problems.add(
+                            [*tank_path, "disks", index], "disk '%s' is already used by %s" % (disk, disks_seen[disk])
+                        )
                     else:
                         disks_seen[disk] = format_path(tank_path)
                 pool = tank.get("pool", tank_name)
                 if pool in pools_seen:
-                    self.problems.add(tank_path + ["pool"], "pool '%s' is already used by %s" % (pool, pools_seen[pool]))
+                    self.problems.add(
+                        [*tank_path, "pool"], "pool '%s' is already used by %s" % (pool, pools_seen[pool])
+                    )
                 pools_seen[pool] = format_path(tank_path)
 
     def _tank_names(self, node_name):
@@ -271,12 +284,12 @@ class _Checker:
         self._check_vmid(path, module)
         if name in self.node_names:
             self.problems.add(path, "module name '%s' is also a node name (hostnames must be unique)" % name)
-        node_ok = self._check_node(path + ["node"], module.get("node"))
+        node_ok = self._check_node([*path, "node"], module.get("node"))
         ha = module.get("ha")
         if isinstance(ha, dict):
-            if self._check_node(path + ["ha", "node"], ha.get("node")) and ha.get("node") == module.get("node"):
-                self.problems.add(path + ["ha", "node"], "the failover node must differ from node '%s'" % ha["node"])
-            self._check_schedule(path + ["ha", "replication_schedule"], ha.get("replication_schedule"))
+            if self._check_node([*path, "ha", "node"], ha.get("node")) and ha.get("node") == module.get("node"):
+                self.problems.add([*path, "ha", "node"], "the failover node must differ from node '%s'" % ha["node"])
+            self._check_schedule([*path, "ha", "replication_schedule"], ha.get("replication_schedule"))
         if node_ok:
             self._check_storage(path, module)
         self._check_image(path, module.get("image"))
@@ -295,7 +308,7 @@ class _Checker:
         if owners is None:
             owners = self._vmids = {}
         if vmid in owners:
-            self.problems.add(path + ["vmid"], "vmid %d is already used by module '%s'" % (vmid, owners[vmid]))
+            self.problems.add([*path, "vmid"], "vmid %d is already used by module '%s'" % (vmid, owners[vmid]))
         else:
             owners[vmid] = path[-1]
 
@@ -308,15 +321,15 @@ class _Checker:
             nodes.append(module["ha"]["node"])
         for node_name in nodes:
             if storage not in self._tank_names(node_name):
-                self.problems.add(path + ["storage"], "node '%s' has no tank '%s'" % (node_name, storage))
+                self.problems.add([*path, "storage"], "node '%s' has no tank '%s'" % (node_name, storage))
 
     def _check_image(self, path, image):
         if not isinstance(image, dict):
             return
         if image.get("source") == "clone" and image.get("template") in (None, ""):
-            self.problems.add(path + ["image", "template"], "source clone needs the template to clone")
+            self.problems.add([*path, "image", "template"], "source clone needs the template to clone")
         if image.get("source") == "cloud_image" and not image.get("cloud_image"):
-            self.problems.add(path + ["image", "cloud_image"], "source cloud_image needs the image volume to import")
+            self.problems.add([*path, "image", "cloud_image"], "source cloud_image needs the image volume to import")
 
     def _check_module_zone(self, path, module):
         zone_name = module.get("zone")
@@ -324,9 +337,9 @@ class _Checker:
             return
         zone = self.zones.get(zone_name)
         if zone is None:
-            self.problems.add(path + ["zone"], "unknown zone '%s'%s" % (zone_name, self._zone_hint()))
+            self.problems.add([*path, "zone"], "unknown zone '%s'%s" % (zone_name, self._zone_hint()))
         elif zone.get("state") == "inactive":
-            self.problems.add(path + ["zone"], "zone '%s' is inactive" % zone_name)
+            self.problems.add([*path, "zone"], "zone '%s' is inactive" % zone_name)
 
     def _module_zone_usable(self, module):
         zone = self.zones.get(module.get("zone"))
@@ -335,7 +348,7 @@ class _Checker:
     def _check_module_address(self, name, path, module):
         zone_name = module["zone"]
         if module.get("ip"):
-            address = self._check_host_address(path + ["ip"], module["ip"], zone_name)
+            address = self._check_host_address([*path, "ip"], module["ip"], zone_name)
             if address is not None:
                 self.module_addresses[name] = (str(address), "static")
             return
@@ -344,17 +357,17 @@ class _Checker:
         try:
             allocated = network.allocate_ip(module["vmid"], self.zones[zone_name])
         except network.NetworkError as error:
-            self.problems.add(path + ["ip"], str(error))
+            self.problems.add([*path, "ip"], str(error))
             return
         owner = self.used_addresses.get(allocated)
         if owner is not None:
             self.problems.add(
-                path + ["ip"],
+                [*path, "ip"],
                 "the address allocated from vmid %d, %s, is already used by %s; set ip explicitly"
                 % (module["vmid"], allocated, owner),
             )
             return
-        self.used_addresses[allocated] = format_path(path + ["ip"]) + " (allocated)"
+        self.used_addresses[allocated] = format_path([*path, "ip"]) + " (allocated)"
         self.module_addresses[name] = (allocated, "allocated")
 
     def _check_peer(self, path, peer):
@@ -376,18 +389,18 @@ class _Checker:
             for index, rule in enumerate(_sequence(firewall.get(direction))):
                 if not isinstance(rule, dict):
                     continue
-                rule_path = path + ["firewall", direction, index]
+                rule_path = [*path, "firewall", direction, index]
                 peer = rule.get(peer_field)
                 if isinstance(peer, str):
                     if peer == name:
-                        self.problems.add(rule_path + [peer_field], "a module cannot open a pinhole to itself")
+                        self.problems.add([*rule_path, peer_field], "a module cannot open a pinhole to itself")
                         continue
-                    peer_zone = self._check_peer(rule_path + [peer_field], peer)
+                    peer_zone = self._check_peer([*rule_path, peer_field], peer)
                     if direction == "ingress" and peer_zone and peer_zone != module.get("zone"):
                         allowed = _sequence(own_zone.get("pinhole_allowed_from"))
                         if peer_zone not in allowed:
                             self.problems.add(
-                                rule_path + [peer_field],
+                                [*rule_path, peer_field],
                                 "zone '%s' may not open pinholes into zone '%s' (not in its pinhole_allowed_from)"
                                 % (peer_zone, module.get("zone")),
                             )
@@ -395,7 +408,10 @@ class _Checker:
                     if isinstance(port, str) and "-" in port:
                         low, high = (int(part) for part in port.split("-", 1))
                         if not 1 <= low <= high <= 65535:
-                            self.problems.add(rule_path + ["ports", port_index], "port range '%s' is not low-high within 1-65535" % port)
+                            self.problems.add(
+                                [*rule_path, "ports", port_index],
+                                "port range '%s' is not low-high within 1-65535" % port,
+                            )
 
     def _check_ingress(self, name, path, module):
         ingress = module.get("ingress")
@@ -407,7 +423,7 @@ class _Checker:
             hostnames = self._hostnames = {}
         if hostname in hostnames:
             self.problems.add(
-                path + ["ingress", "hostname"],
+                [*path, "ingress", "hostname"],
                 "hostname '%s' is already published by module '%s'" % (hostname, hostnames[hostname]),
             )
         else:
@@ -415,7 +431,7 @@ class _Checker:
         for index, zone_name in enumerate(_sequence(ingress.get("allowed_zones"))):
             if zone_name != INTERNET and zone_name not in self.zones:
                 self.problems.add(
-                    path + ["ingress", "allowed_zones", index],
+                    [*path, "ingress", "allowed_zones", index],
                     "unknown zone '%s' (a zone name or 'internet')" % zone_name,
                 )
 
@@ -425,30 +441,30 @@ class _Checker:
             return
         if not identity.get("groups") and not identity.get("public"):
             self.problems.add(
-                path + ["identity", "groups"],
+                [*path, "identity", "groups"],
                 "SSO mode '%s' needs at least one group allowed in (or public: true)" % identity["mode"],
             )
         if not isinstance(module.get("ingress"), dict):
             self.problems.add(
-                path + ["identity", "mode"],
+                [*path, "identity", "mode"],
                 "SSO mode '%s' needs ingress: the application must be published to sign in" % identity["mode"],
             )
 
     def _check_backup(self, path, backup):
         if not isinstance(backup, dict) or not backup.get("enabled", True):
             return
-        self._check_schedule(path + ["backup", "schedule"], backup.get("schedule"))
+        self._check_schedule([*path, "backup", "schedule"], backup.get("schedule"))
         retention = backup.get("retention")
         if isinstance(retention, dict) and not any(
             isinstance(count, int) and count > 0 for count in retention.values()
         ):
-            self.problems.add(path + ["backup", "retention"], "keeps nothing: set at least one keep_* above 0")
+            self.problems.add([*path, "backup", "retention"], "keeps nothing: set at least one keep_* above 0")
         plan = backup.get("znapzend_plan")
         if isinstance(plan, str):
             try:
                 normalise_plan(plan)
             except PlanError as error:
-                self.problems.add(path + ["backup", "znapzend_plan"], str(error))
+                self.problems.add([*path, "backup", "znapzend_plan"], str(error))
 
     def _check_schedule(self, path, schedule):
         if not isinstance(schedule, str):
@@ -463,14 +479,14 @@ class _Checker:
             if dependency in CAPABILITIES:
                 continue
             if dependency == name:
-                self.problems.add(path + ["depends_on", index], "a module cannot depend on itself")
+                self.problems.add([*path, "depends_on", index], "a module cannot depend on itself")
             elif dependency not in self.modules:
                 self.problems.add(
-                    path + ["depends_on", index],
+                    [*path, "depends_on", index],
                     "unknown module or capability '%s' (capabilities: %s)" % (dependency, ", ".join(CAPABILITIES)),
                 )
             elif module.get("state") != "absent" and self.modules[dependency].get("state") == "absent":
-                self.problems.add(path + ["depends_on", index], "depends on module '%s', which is absent" % dependency)
+                self.problems.add([*path, "depends_on", index], "depends on module '%s', which is absent" % dependency)
 
     def check_dependency_cycles(self):
         graph = {
@@ -483,7 +499,9 @@ class _Checker:
             if key in reported:
                 continue
             reported.add(key)
-            self.problems.add(["tappaas_modules", cycle[0], "depends_on"], "dependency cycle: %s" % " -> ".join(cycle + [cycle[0]]))
+            self.problems.add(
+                ["tappaas_modules", cycle[0], "depends_on"], "dependency cycle: %s" % " -> ".join([*cycle, cycle[0]])
+            )
 
     # -- result --------------------------------------------------------------------------------------------------
     def resolved(self):
@@ -502,7 +520,10 @@ class _Checker:
             if isinstance(module.get("backup"), dict) and module["backup"].get("znapzend_plan"):
                 module["backup"]["znapzend_plan"] = normalise_plan(module["backup"]["znapzend_plan"])
         self.definition["tappaas_module_order"] = _topological_order(
-            {name: [dep for dep in module.get("depends_on", []) if dep in self.modules] for name, module in self.modules.items()}
+            {
+                name: [dep for dep in module.get("depends_on", []) if dep in self.modules]
+                for name, module in self.modules.items()
+            }
         )
         return self.definition
 

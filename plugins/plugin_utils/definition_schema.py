@@ -133,8 +133,7 @@ def _leaf_errors(errors):
     """allOf wraps the real errors; report those instead of the wrapper. oneOf stays whole (it has its message)."""
     for error in errors:
         if error.validator == "allOf" and error.context:
-            for child in _leaf_errors(error.context):
-                yield child
+            yield from _leaf_errors(error.context)
         else:
             yield error
 

@@ -112,6 +112,12 @@ def zone_of_ip(ip, zones):
     return best[0] if best else None
 
 
+def zone_dns_label(zone):
+    """The DNS label of a zone. Zone names are snake_case, but '_' is not valid in a hostname (OPNsense's Unbound
+    refuses it in a host override), so it becomes '-': srv_home -> srv-home."""
+    return zone.replace("_", "-")
+
+
 def internal_fqdn(name, zone, internal_domain="internal"):
-    """The DNS name of a guest inside the site: ``<name>.<zone>.<internal_domain>``."""
-    return "%s.%s.%s" % (name, zone, internal_domain)
+    """The DNS name of a guest inside the site: ``<name>.<zone label>.<internal_domain>``."""
+    return "%s.%s.%s" % (name, zone_dns_label(zone), internal_domain)

@@ -24,7 +24,7 @@ def test_filters_compute_zone_arithmetic():
     assert FILTERS["zone_gateway"]("srv_home", ZONES) == "10.2.10.1"
     assert FILTERS["module_ip"]("nextcloud", MODULES, ZONES) == "10.2.10.89"
     assert FILTERS["module_ip"]("db", MODULES, ZONES) == "10.2.10.20"
-    assert FILTERS["internal_fqdn"]("nextcloud", "srv_home") == "nextcloud.srv_home.internal"
+    assert FILTERS["internal_fqdn"]("nextcloud", "srv_home") == "nextcloud.srv-home.internal"
 
 
 def test_filter_errors_name_the_filter_and_the_value():

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.tappaas.platform.plugins.module_utils.znapzend_plan import PlanError, normalise_plan, parse_plan
+from ansible_collections.tappaas.platform.plugins.module_utils.znapzend_plan import (
+    PlanError,
+    normalise_plan,
+    parse_plan,
+)
 
 
 @pytest.mark.parametrize(

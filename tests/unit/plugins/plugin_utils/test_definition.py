@@ -37,7 +37,7 @@ def test_example_inventory_is_valid():
     problems, resolved = validate_definition(definition, inventory_nodes)
     assert problems == []
     modules = resolved["tappaas_modules"]
-    assert modules["nextcloud"]["fqdn"] == "nextcloud.srv_home.internal"
+    assert modules["nextcloud"]["fqdn"] == "nextcloud.srv-home.internal"
     assert modules["nextcloud"]["url"] == "https://cloud.example.org"
     assert modules["postgresql"]["ip"] == "10.2.10.20"
     assert modules["postgresql"]["ip_source"] == "static"
@@ -87,7 +87,9 @@ def test_the_input_is_not_modified():
 
 def test_an_allocated_address_never_moves_when_a_module_is_added():
     _problems, before = validate_definition(base_definition())
-    grown = merge_patch(base_definition(), {"tappaas_modules": {"aaa": {"vmid": 305, "node": "tappaas1", "zone": "srv"}}})
+    grown = merge_patch(
+        base_definition(), {"tappaas_modules": {"aaa": {"vmid": 305, "node": "tappaas1", "zone": "srv"}}}
+    )
     problems, after = validate_definition(grown)
     assert problems == []
     assert after["tappaas_modules"]["web"]["ip"] == before["tappaas_modules"]["web"]["ip"]
@@ -103,7 +105,9 @@ def test_inventory_group_must_name_the_same_nodes():
 
 
 def test_public_application_needs_no_group():
-    definition = merge_patch(base_definition(), {"tappaas_modules": {"web": {"identity": {"groups": [], "public": True}}}})
+    definition = merge_patch(
+        base_definition(), {"tappaas_modules": {"web": {"identity": {"groups": [], "public": True}}}}
+    )
     assert validate_definition(definition)[0] == []
 
 
@@ -129,7 +133,9 @@ def test_three_module_cycle_is_reported_once_with_its_path():
             }
         },
     )
-    assert validate_definition(definition)[0] == ["tappaas_modules.cache.depends_on: dependency cycle: cache -> web -> db -> cache"]
+    assert validate_definition(definition)[0] == [
+        "tappaas_modules.cache.depends_on: dependency cycle: cache -> web -> db -> cache"
+    ]
 
 
 def test_missing_top_level_variables_are_named():

@@ -71,5 +71,5 @@ def test_bad_networks_are_refused_with_the_reason(cidr, message):
 
 
 def test_internal_fqdn():
-    assert network.internal_fqdn("nextcloud", "srv_home") == "nextcloud.srv_home.internal"
+    assert network.internal_fqdn("nextcloud", "srv_home") == "nextcloud.srv-home.internal"
     assert network.internal_fqdn("db", "srv", "lan") == "db.srv.lan"
