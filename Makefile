@@ -32,9 +32,12 @@ export VIRTUAL_ENV := $(VENV)
 export PATH := $(VENV)/bin:$(PATH)
 
 STAGE_COPY = $(SCRIPTS)/stage.sh $(ROOT) $(STAGE)
-# $(call step,NAME,COMMAND): a banner CI logs can be scanned by, the command, and its time.
-step = @printf '\n==> %s\n' '$(1)'; started=$$(date +%s); ( $(2) ); \
-	printf '<== %s passed in %ss\n' '$(1)' "$$(( $$(date +%s) - started ))"
+# $(call step,NAME,COMMAND): a banner CI logs can be scanned by, the command, and how it ended.
+# COMMAND runs in a subshell with errexit on, so any failing part of it fails the step.
+step = @printf '\n==> %s\n' '$(1)'; started=$$(date +%s); \
+	set +e; ( set -e; $(2) ); status=$$?; set -e; elapsed=$$(( $$(date +%s) - started )); \
+	if [ $$status -eq 0 ]; then printf '<== %s passed in %ss\n' '$(1)' "$$elapsed"; \
+	else printf '<== %s FAILED (exit %s) after %ss\n' '$(1)' "$$status" "$$elapsed"; exit $$status; fi
 
 TEST_STEPS := lint unit sanity ansible-lint build integration molecule docs
 

@@ -56,8 +56,7 @@ def build(root, modules, groups=None):
 
 
 def problems(root):
-    found, _ = check_action_groups.check(root)
-    return found
+    return check_action_groups.check(root)[0]
 
 
 PLAIN = 'DOCUMENTATION = r"""\nmodule: validate\n"""\n\ndef main():\n    pass\n'
