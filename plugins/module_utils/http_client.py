@@ -150,7 +150,10 @@ class HttpClient:
                 if found:
                     return found[:MAX_MESSAGE_CHARS]
             return ""
-        return (text or "").strip()[:MAX_MESSAGE_CHARS]
+        text = (text or "").strip()
+        if text.startswith("<"):
+            return ""  # an HTML error page: the HTTP reason says the same in one line
+        return text[:MAX_MESSAGE_CHARS]
 
     # Request building.
 

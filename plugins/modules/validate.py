@@ -14,8 +14,8 @@ description:
   - Checks the platform definition (the inventory variables C(tappaas_site), C(tappaas_nodes), C(tappaas_zones),
     C(tappaas_tanks) and C(tappaas_modules)) against the schema shipped in C(schemas/definition.schema.json) and
     against the rules that span fields.
-  - Fails listing every problem with the path of the field, for example
-    C(tappaas_modules.nextcloud.zone: unknown zone 'srv_hme'), so that one run shows all of them.
+  - "Fails listing every problem with the path of the field, for example
+    C(tappaas_modules.nextcloud.zone: unknown zone 'srv_hme'), so that one run shows all of them."
   - The rules cover overlapping zone CIDRs, duplicate VLANs, vmids, IP addresses and published hostnames, an
     address outside its zone, on its gateway or inside its DHCP range, unknown zones, nodes, tanks, pinhole peers
     and dependencies, dependency cycles, SSO without a group allowed in, malformed Proxmox calendar events,
@@ -93,7 +93,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 problems:
-  description: Every problem found, as C(path: message); empty when the definition is valid.
+  description: "Every problem found, as C(path: message); empty when the definition is valid."
   returned: always
   type: list
   elements: str
@@ -103,8 +103,8 @@ definition:
     - The resolved definition, keyed by the inventory variable names, with every schema default applied.
     - Zones gain C(gateway) (explicit or the first host) and C(prefix).
     - Modules gain C(name), C(ip) (static or allocated from the vmid), C(ip_source) (C(static) or C(allocated)),
-      C(fqdn) (C(<name>.<zone-label>.<internal_domain>), the zone label being the zone name with C(_) as C(-)), C(url) when published, and a znapzend plan normalised as
-      znapzend stores it.
+      C(fqdn), C(url) when published, and a znapzend plan normalised as znapzend stores it.
+    - C(fqdn) is C(<name>.<zone-label>.<internal_domain>), the zone label being the zone name with C(_) as C(-).
     - C(tappaas_module_order) lists the modules in dependency order.
   returned: success
   type: dict

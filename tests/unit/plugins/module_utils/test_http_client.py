@@ -257,7 +257,7 @@ def test_a_platform_client_can_classify_its_own_transient_faults():
         http_error(500, reason="can't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout"),
         json_response({"data": "UPID:pve1:1"}),
     )
-    client = LockAware(BASE, opener=opener, sleep=lambda _: None)
+    client = LockAware(BASE, opener=opener, sleep=lambda seconds: None)
     assert client.request("POST", "nodes/pve1/qemu/100/status/start").data == {"data": "UPID:pve1:1"}
     assert len(client.opener.calls) == 2
 
@@ -271,6 +271,8 @@ def test_a_platform_client_can_classify_its_own_transient_faults():
         ({"error": "bad"}, "", "", "bad"),
         ({"data": None}, "", "Parameter verification failed.", "Parameter verification failed."),
         (None, "<html>Bad Gateway</html>", "", "<html>Bad Gateway</html>"),
+        (None, "<html><h1>Error</h1>...</html>", "File not found", "File not found"),
+        (None, "no such alias", "Not Found", "no such alias"),
         ({"result": "failed"}, "", "", '{"result": "failed"}'),
         (None, "", "", "HTTP 418"),
     ],
