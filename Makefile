@@ -82,8 +82,11 @@ build: setup
 integration: setup
 	$(call step,integration,$(STAGE_COPY) && cd $(STAGE) && python -m pytest tests/integration)
 
+# Molecule installs the collection under test into $$ANSIBLE_HOME/collections. Pointing
+# ANSIBLE_HOME into the stage keeps that copy out of ~/.ansible/collections, where a stale
+# tappaas.platform would shadow the working tree for any later ansible run.
 molecule: setup
-	$(call step,molecule,$(STAGE_COPY) && cd $(STAGE) && molecule test --all)
+	$(call step,molecule,$(STAGE_COPY) && cd $(STAGE) && ANSIBLE_HOME=$(STAGE)/.ansible molecule test --all)
 
 docs: setup
 	$(call step,docs,cd $(ROOT) && NO_MKDOCS_2_WARNING=1 mkdocs build --strict --site-dir $(SITE))
