@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 module: validate
 short_description: Check a whole TAPPaaS platform definition before anything is touched
 version_added: 0.1.0
-author: TAPPaaS contributors
+author: TAPPaaS contributors (@TAPPaaS)
 description:
   - Checks the platform definition (the inventory variables C(tappaas_site), C(tappaas_nodes), C(tappaas_zones),
     C(tappaas_tanks) and C(tappaas_modules)) against the schema shipped in C(schemas/definition.schema.json) and
@@ -48,15 +48,22 @@ options:
     default: true
 attributes:
   check_mode:
+    description: Can run in check mode.
     support: full
     details: The action never changes anything, so check mode behaves exactly like a normal run.
   diff_mode:
+    description: Would show a diff of what it changes.
     support: none
+    details: There is nothing to diff; the resolved definition is returned instead.
   idempotent:
+    description: Running it again with the same input gives the same result and changes nothing.
     support: full
   action:
+    description: Runs on the controller as an action plugin, without connecting to the host.
     support: full
   platform:
+    description: The targets it can run against.
+    support: full
     platforms: all
 requirements:
   - jsonschema (on the controller)
