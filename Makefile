@@ -74,7 +74,7 @@ sanity: setup
 	$(call step,sanity,$(STAGE_COPY) && $(SCRIPTS)/sanity.sh $(ROOT) $(STAGE))
 
 ansible-lint: setup
-	$(call step,ansible-lint,$(STAGE_COPY) && cd $(STAGE) && ansible-lint --offline)
+	$(call step,ansible-lint,$(STAGE_COPY) && cd $(STAGE) && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) ansible-lint --offline)
 
 build: setup
 	$(call step,build,$(STAGE_COPY) && $(SCRIPTS)/build-check.sh $(STAGE) $(DIST))

@@ -77,17 +77,13 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Validate the site definition from the inventory
-  hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: Check everything before touching anything
-      tappaas.platform.validate:
-      register: tappaas_validated
+- name: Check the definition of the inventory (tappaas_site, tappaas_nodes, ...) before touching anything
+  tappaas.platform.validate:
+  register: tappaas_validated
 
-    - name: Show where nextcloud will live
-      ansible.builtin.debug:
-        msg: "{{ tappaas_validated.definition.tappaas_modules.nextcloud.fqdn }}"
+- name: Show where nextcloud will live
+  ansible.builtin.debug:
+    msg: "{{ tappaas_validated.definition.tappaas_modules.nextcloud.fqdn }}"
 
 - name: Validate a definition passed explicitly
   tappaas.platform.validate:
