@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Print the path of a working Python 3.12 interpreter (ansible-core 2.20 and later need 3.12+).
-# Order: $PYTHON if set, the newest $(pyenv root)/versions/3.12.*, then python3.12 on PATH.
+# Order: $PYTHON if set, the newest $(pyenv root)/versions/3.12.* (or $PYENV_ROOT, ~/.pyenv), then python3.12 on PATH.
 # pyenv shims are not trusted: they exist for every version but only run the global one.
 set -euo pipefail
 
@@ -17,8 +17,12 @@ if [[ -n ${PYTHON:-} ]]; then
     exit 1
 fi
 
+# pyenv may be installed without being on PATH in a non-interactive CI shell: look in its default root too.
+pyenv_root=${PYENV_ROOT:-$HOME/.pyenv}
 if command -v pyenv >/dev/null 2>&1; then
     pyenv_root=$(pyenv root)
+fi
+if [[ -d $pyenv_root/versions ]]; then
     while IFS= read -r version_dir; do
         if is_python312 "$version_dir/bin/python3.12"; then
             echo "$version_dir/bin/python3.12"
