@@ -41,7 +41,7 @@ step = @printf '\n==> %s\n' '$(1)'; started=$$(date +%s); \
 
 TEST_STEPS := lint unit sanity ansible-lint build integration molecule docs
 
-.PHONY: help setup stage lint unit sanity ansible-lint build integration molecule docs test demo clean distclean
+.PHONY: lab-up lab-down help setup stage lint unit sanity ansible-lint build integration molecule docs test demo clean distclean
 
 help:
 	@echo "make demo          set up, then validate and print the example site definition"
@@ -56,6 +56,7 @@ help:
 	@echo "make integration   pytest tests/integration"
 	@echo "make molecule      molecule test --all (extensions/molecule)"
 	@echo "make docs          mkdocs build --strict into $(SITE:$(ROOT)/%=%)"
+	@echo "make lab-up        start the lab twins on loopback and write .lab/lab.env (make lab-down stops them)"
 	@echo "make clean         remove .build and caches; distclean also removes .venv"
 
 setup:
@@ -100,6 +101,12 @@ demo: setup
 	@echo
 	@echo "The example site definition above is valid. Deploying it needs the lab twins"
 	@echo "(make lab-up) and playbooks/site.yml: both arrive with later issues, not yet in this release."
+
+lab-up: setup
+	cd $(ROOT) && python -m lab up --state $(ROOT)/.lab
+
+lab-down:
+	cd $(ROOT) && $(VENV)/bin/python -m lab down --state $(ROOT)/.lab
 
 clean:
 	rm -rf $(BUILD) $(ROOT)/.ruff_cache $(ROOT)/.pytest_cache $(ROOT)/site $(ROOT)/collections $(ROOT)/.ansible $(ROOT)/tests/output

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -49,3 +50,54 @@ def run_playbook(collections_path):
         )
 
     return run
+
+
+class Lab:
+    """A running lab: its environment (the lab.env variables) and its request log, for counting API calls."""
+
+    def __init__(self, state_dir):
+        self.state_dir = Path(state_dir)
+        self.env = {}
+        for line in (self.state_dir / "lab.env").read_text().splitlines():
+            if line and not line.startswith("#") and "=" in line:
+                key, value = line.split("=", 1)
+                self.env[key] = value.strip("'")
+        self.requests_file = self.state_dir / "requests.jsonl"
+
+    def mark(self):
+        """A position in the request log; pass it to requests() to see what happened since."""
+        return self.requests_file.stat().st_size if self.requests_file.exists() else 0
+
+    def requests(self, since=0, service=None):
+        if not self.requests_file.exists():
+            return []
+        with open(self.requests_file) as handle:
+            handle.seek(since)
+            entries = [json.loads(line) for line in handle if line.strip()]
+        return [entry for entry in entries if service is None or entry["service"] == service]
+
+    def writes(self, since=0, service=None):
+        return [entry for entry in self.requests(since, service) if entry["method"] not in ("GET", "HEAD")]
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """The lab twins, started once per test session in a private state directory and stopped at the end."""
+    state_dir = tmp_path_factory.mktemp("lab")
+    command = [sys.executable, "-m", "lab"]
+    started = subprocess.run(
+        [*command, "up", "--state", str(state_dir)],
+        cwd=str(COLLECTION_ROOT),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if started.returncode != 0:
+        log = state_dir / "lab.log"
+        pytest.fail(
+            "the lab did not start: %s\n%s" % (started.stdout + started.stderr, log.read_text() if log.exists() else "")
+        )
+    try:
+        yield Lab(state_dir)
+    finally:
+        subprocess.run([*command, "down", "--state", str(state_dir)], cwd=str(COLLECTION_ROOT), check=False)

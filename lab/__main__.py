@@ -1,0 +1,32 @@
+# Copyright (c) 2026 TAPPaaS contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""python -m lab up|down|status|serve [--state DIR] [--only pve,opnsense]"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from lab import runner
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m lab", description="Start and stop the TAPPaaS lab twins.")
+    parser.add_argument("command", choices=("up", "down", "status", "serve"))
+    parser.add_argument("--state", default=".lab", help="state directory (default: .lab)")
+    parser.add_argument("--only", default="", help="comma-separated twins to start (default: all)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the twins to answer")
+    args = parser.parse_args(argv)
+    only = [name for name in args.only.split(",") if name]
+    if args.command == "up":
+        return runner.up(args.state, only, args.timeout)
+    if args.command == "down":
+        return runner.down(args.state)
+    if args.command == "status":
+        return runner.status(args.state)
+    return runner.serve(args.state, only)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

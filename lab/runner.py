@@ -1,0 +1,165 @@
+# Copyright (c) 2026 TAPPaaS contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Run the twins in one background process and write .lab/lab.env once every twin listens."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from lab.ca import LabCA
+from lab.framework import LabContext, RequestLog
+from lab.twins import DEFAULT_PORTS, TWINS
+
+ENV_FILE = "lab.env"
+PID_FILE = "lab.pid"
+LOG_FILE = "lab.log"
+REQUESTS_FILE = "requests.jsonl"
+
+
+def _load_twins(context, only):
+    unknown = sorted(set(only) - set(TWINS))
+    if unknown:
+        raise SystemExit("unknown twin(s): %s (known: %s)" % (", ".join(unknown), ", ".join(sorted(TWINS)) or "none"))
+    twins = []
+    for service, target in TWINS.items():
+        if only and service not in only:
+            continue
+        module_name, factory_name = target.split(":")
+        factory = getattr(importlib.import_module(module_name), factory_name)
+        twins.append(factory(context))
+    return twins
+
+
+def _write_env(state_dir, context, twins):
+    lines = [
+        "# Written by `make lab-up`; `source` it to point the modules at the lab.",
+        "LAB_CA=%s" % context.ca.cert_path,
+    ]
+    for twin in twins:
+        lines.extend("%s=%s" % (key, _shell_quote(value)) for key, value in twin.env().items())
+    path = os.path.join(state_dir, ENV_FILE)
+    fd = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write("\n".join(lines) + "\n")
+    os.replace(path + ".tmp", path)
+
+
+def _shell_quote(value):
+    text = str(value)
+    return (
+        text if text and all(c.isalnum() or c in "@%+=:,./_-" for c in text) else "'" + text.replace("'", "'\\''") + "'"
+    )
+
+
+def serve(state_dir, only):
+    """Foreground: start the twins, write lab.env, run until SIGTERM/SIGINT, then stop them."""
+    state_dir = os.path.abspath(state_dir)
+    os.makedirs(state_dir, exist_ok=True)
+    context = LabContext(
+        state_dir=state_dir,
+        ca=LabCA(os.path.join(state_dir, "ca")),
+        log=RequestLog(os.path.join(state_dir, REQUESTS_FILE)),
+        ports=dict(DEFAULT_PORTS),
+    )
+    twins = _load_twins(context, only)
+
+    async def main():
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        started = []
+        try:
+            for twin in twins:
+                await twin.start()
+                started.append(twin)
+                print("lab: %s listening" % twin.service, flush=True)
+            _write_env(state_dir, context, twins)
+            print("lab: ready (%s)" % ", ".join(t.service for t in twins), flush=True)
+            await stop.wait()
+        finally:
+            for twin in reversed(started):
+                await twin.stop()
+            env_path = os.path.join(state_dir, ENV_FILE)
+            if os.path.exists(env_path):
+                os.remove(env_path)
+
+    asyncio.run(main())
+    return 0
+
+
+def _pid(state_dir):
+    try:
+        with open(os.path.join(state_dir, PID_FILE)) as handle:
+            pid = int(handle.read().strip())
+        os.kill(pid, 0)
+        return pid
+    except (OSError, ValueError):
+        return None
+
+
+def up(state_dir, only, timeout):
+    """Start `serve` in the background, wait until lab.env appears, and say where everything is."""
+    os.makedirs(state_dir, exist_ok=True)
+    if _pid(state_dir):
+        print("lab: already running (pid %d); `make lab-down` first to restart it" % _pid(state_dir))
+        return 0
+    env_path = os.path.join(state_dir, ENV_FILE)
+    if os.path.exists(env_path):
+        os.remove(env_path)
+    command = [sys.executable, "-m", "lab", "serve", "--state", state_dir]
+    if only:
+        command += ["--only", ",".join(only)]
+    with open(os.path.join(state_dir, LOG_FILE), "ab") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    with open(os.path.join(state_dir, PID_FILE), "w") as handle:
+        handle.write("%d\n" % process.pid)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            print("lab: failed to start; see %s" % os.path.join(state_dir, LOG_FILE), file=sys.stderr)
+            return 1
+        if os.path.exists(env_path):
+            print("lab: up (pid %d). Environment: %s" % (process.pid, os.path.abspath(env_path)))
+            with open(env_path) as handle:
+                for line in handle:
+                    if line.startswith(("#", "LAB_CA")) or "SECRET" in line or "PASSWORD" in line or "TOKEN=" in line:
+                        continue
+                    print("  " + line.rstrip())
+            return 0
+        time.sleep(0.1)
+    process.terminate()
+    print("lab: no answer within %.0f s; see %s" % (timeout, os.path.join(state_dir, LOG_FILE)), file=sys.stderr)
+    return 1
+
+
+def down(state_dir):
+    pid = _pid(state_dir)
+    pid_path = os.path.join(state_dir, PID_FILE)
+    if pid is None:
+        print("lab: not running")
+        if os.path.exists(pid_path):
+            os.remove(pid_path)
+        return 0
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and _pid(state_dir):
+        time.sleep(0.1)
+    if _pid(state_dir):
+        os.killpg(pid, signal.SIGKILL)
+    os.remove(pid_path)
+    print("lab: stopped")
+    return 0
+
+
+def status(state_dir):
+    pid = _pid(state_dir)
+    print("lab: running (pid %d)" % pid if pid else "lab: not running")
+    return 0 if pid else 3
