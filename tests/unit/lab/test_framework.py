@@ -47,7 +47,7 @@ def test_twin_specific_fault_keys_are_kept_for_the_twin():
     fault = Fault.from_json({"path": "/clone", "task_exit": "can't lock file - got timeout", "times": None})
     registry = FaultRegistry()
     registry.add(fault)
-    for _ in range(3):
+    for _attempt in range(3):
         assert registry.take("POST", "/nodes/x/qemu/9000/clone").extra == {"task_exit": "can't lock file - got timeout"}
     registry.clear()
     assert registry.take("POST", "/nodes/x/qemu/9000/clone") is None
@@ -82,14 +82,18 @@ def test_the_ca_signs_server_certificates_that_verify(tmp_path):
 def test_lab_up_and_down_leave_nothing_running(tmp_path):
     state = tmp_path / "state"
     command = [sys.executable, "-m", "lab"]
-    up = subprocess.run([*command, "up", "--state", str(state), "--only", ""], cwd=ROOT, capture_output=True, text=True)
+    up = subprocess.run(
+        [*command, "up", "--state", str(state), "--only", ""], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert up.returncode == 0, up.stdout + up.stderr
     env = (state / "lab.env").read_text()
     assert "LAB_CA=%s" % (state / "ca" / "ca.crt").resolve() in env
     pid = int((state / "lab.pid").read_text())
-    assert subprocess.run([*command, "status", "--state", str(state)], cwd=ROOT).returncode == 0
-    down = subprocess.run([*command, "down", "--state", str(state)], cwd=ROOT, capture_output=True, text=True)
+    assert subprocess.run([*command, "status", "--state", str(state)], cwd=ROOT, check=False).returncode == 0
+    down = subprocess.run(
+        [*command, "down", "--state", str(state)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert "lab: stopped" in down.stdout
     assert not (state / "lab.env").exists()
-    assert subprocess.run(["kill", "-0", str(pid)], capture_output=True).returncode != 0
-    assert subprocess.run([*command, "status", "--state", str(state)], cwd=ROOT).returncode == 3
+    assert subprocess.run(["kill", "-0", str(pid)], capture_output=True, check=False).returncode != 0
+    assert subprocess.run([*command, "status", "--state", str(state)], cwd=ROOT, check=False).returncode == 3
