@@ -16,16 +16,19 @@ def main(argv=None):
     parser.add_argument("command", choices=("up", "down", "status", "serve"))
     parser.add_argument("--state", default=".lab", help="state directory (default: .lab)")
     parser.add_argument("--only", default="", help="comma-separated twins to start (default: all)")
+    parser.add_argument(
+        "--free-ports", action="store_true", help="use free ports instead of the fixed ones (tests, parallel labs)"
+    )
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the twins to answer")
     args = parser.parse_args(argv)
     only = [name for name in args.only.split(",") if name]
     if args.command == "up":
-        return runner.up(args.state, only, args.timeout)
+        return runner.up(args.state, only, args.timeout, args.free_ports)
     if args.command == "down":
         return runner.down(args.state)
     if args.command == "status":
         return runner.status(args.state)
-    return runner.serve(args.state, only)
+    return runner.serve(args.state, only, args.free_ports)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import asyncio
 import importlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -58,7 +59,22 @@ def _shell_quote(value):
     )
 
 
-def serve(state_dir, only):
+def _free_ports(services):
+    """Ports the system says are free now, so that a test lab never collides with a running one (or another test's)."""
+    ports, sockets = {}, []
+    try:
+        for service in services:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.bind(("127.0.0.1", 0))
+            sockets.append(sock)
+            ports[service] = sock.getsockname()[1]
+    finally:
+        for sock in sockets:
+            sock.close()
+    return ports
+
+
+def serve(state_dir, only, free_ports=False):
     """Foreground: start the twins, write lab.env, run until SIGTERM/SIGINT, then stop them."""
     state_dir = os.path.abspath(state_dir)
     os.makedirs(state_dir, exist_ok=True)
@@ -66,7 +82,7 @@ def serve(state_dir, only):
         state_dir=state_dir,
         ca=LabCA(os.path.join(state_dir, "ca")),
         log=RequestLog(os.path.join(state_dir, REQUESTS_FILE)),
-        ports=dict(DEFAULT_PORTS),
+        ports=_free_ports(DEFAULT_PORTS) if free_ports else dict(DEFAULT_PORTS),
     )
     twins = _load_twins(context, only)
 
@@ -105,7 +121,7 @@ def _pid(state_dir):
         return None
 
 
-def up(state_dir, only, timeout):
+def up(state_dir, only, timeout, free_ports=False):
     """Start `serve` in the background, wait until lab.env appears, and say where everything is."""
     os.makedirs(state_dir, exist_ok=True)
     if _pid(state_dir):
@@ -117,6 +133,8 @@ def up(state_dir, only, timeout):
     command = [sys.executable, "-m", "lab", "serve", "--state", state_dir]
     if only:
         command += ["--only", ",".join(only)]
+    if free_ports:
+        command.append("--free-ports")
     with open(os.path.join(state_dir, LOG_FILE), "ab") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     with open(os.path.join(state_dir, PID_FILE), "w") as handle:

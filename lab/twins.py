@@ -8,7 +8,11 @@ Each issue that adds a twin adds its line here; `make lab-up` starts whatever is
 
 from __future__ import annotations
 
-TWINS = {}
+TWINS = {
+    "authentik": "lab.authentik:create_twin",
+    "opnsense": "lab.opnsense:create_twin",
+    "pve": "lab.pve:create_twin",
+}
 
 # Loopback ports; high numbers so the lab never collides with a real service on the machine.
 DEFAULT_PORTS = {"pve": 18006, "pbs": 18007, "opnsense": 18443, "authentik": 19443}

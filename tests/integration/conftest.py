@@ -86,7 +86,7 @@ def lab(tmp_path_factory):
     state_dir = tmp_path_factory.mktemp("lab")
     command = [sys.executable, "-m", "lab"]
     started = subprocess.run(
-        [*command, "up", "--state", str(state_dir)],
+        [*command, "up", "--state", str(state_dir), "--free-ports"],
         cwd=str(COLLECTION_ROOT),
         capture_output=True,
         text=True,

@@ -83,7 +83,7 @@ def test_lab_up_and_down_leave_nothing_running(tmp_path):
     state = tmp_path / "state"
     command = [sys.executable, "-m", "lab"]
     up = subprocess.run(
-        [*command, "up", "--state", str(state), "--only", ""], cwd=ROOT, capture_output=True, text=True, check=False
+        [*command, "up", "--state", str(state), "--free-ports"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert up.returncode == 0, up.stdout + up.stderr
     env = (state / "lab.env").read_text()
