@@ -34,6 +34,10 @@ def call(twin, user, method, path, body=None, **query):
     return twin.dispatch(method, path, {key: [str(value)] for key, value in query.items()}, body, user)
 
 
+def body_of(twin, user, method, path, body=None, **query):
+    return call(twin, user, method, path, body, **query)[1]
+
+
 def flow(twin, slug):
     return twin.state.tables["flows"][slug]["pk"]
 
@@ -59,7 +63,7 @@ def test_authentication_refusals(twin, header, message):
 
 
 def test_api_tokens_expire_and_app_passwords_are_no_api_tokens(twin, admin):
-    status, _ = call(twin, admin, "POST", "core/tokens", {"identifier": "t1", "intent": "api"})
+    status = call(twin, admin, "POST", "core/tokens", {"identifier": "t1", "intent": "api"})[0]
     assert status == 201
     key = twin.state.tables["tokens"]["t1"]["key"]
     assert twin.authenticate("Bearer " + key)[1] is None
@@ -84,7 +88,7 @@ def test_required_fields_and_types(twin, admin):
 def test_pagination_envelope_and_invalid_page(twin, admin):
     for number in range(3):
         call(twin, admin, "POST", "core/groups", {"name": "g%d" % number})
-    _, body = call(twin, admin, "GET", "core/groups", page_size=2, page=2)
+    body = body_of(twin, admin, "GET", "core/groups", page_size=2, page=2)
     assert body["pagination"] == {
         "next": 0,
         "previous": 1,
@@ -103,9 +107,9 @@ def test_pagination_envelope_and_invalid_page(twin, admin):
 def test_exact_filters_and_unknown_parameters(twin, admin):
     call(twin, admin, "POST", "core/groups", {"name": "team"})
     call(twin, admin, "POST", "core/groups", {"name": "team-two"})
-    _, exact = call(twin, admin, "GET", "core/groups", name="team")
+    exact = body_of(twin, admin, "GET", "core/groups", name="team")
     assert [g["name"] for g in exact["results"]] == ["team"]
-    _, ignored = call(twin, admin, "GET", "core/groups", nmae="team")
+    ignored = body_of(twin, admin, "GET", "core/groups", nmae="team")
     assert len(ignored["results"]) == 3
 
 
@@ -117,7 +121,7 @@ def test_proxy_patch_without_mode_is_judged_as_proxy_mode(twin, admin):
         "external_host": "https://fwd.example",
         "mode": "forward_single",
     }
-    _, created = call(twin, admin, "POST", "providers/proxy", body)
+    created = body_of(twin, admin, "POST", "providers/proxy", body)
     with pytest.raises(FieldErrors) as caught:
         call(twin, admin, "PATCH", "providers/proxy/%d" % created["pk"], {"skip_path_regex": "^/health"})
     assert caught.value.errors == {"internal_host": ["Internal host cannot be empty when forward auth is disabled."]}
@@ -142,7 +146,7 @@ def test_flows_must_have_the_right_designation(twin, admin):
 
 
 def test_outpost_type_must_match_its_providers(twin, admin):
-    _, oauth = call(
+    oauth = body_of(
         twin,
         admin,
         "POST",
@@ -154,15 +158,15 @@ def test_outpost_type_must_match_its_providers(twin, admin):
             "redirect_uris": [{"matching_mode": "strict", "url": "https://o/cb"}],
         },
     )
-    _, outposts = call(twin, admin, "GET", "outposts/instances")
+    outposts = body_of(twin, admin, "GET", "outposts/instances")
     with pytest.raises(FieldErrors) as caught:
         call(twin, admin, "PATCH", "outposts/instances/%s" % outposts["results"][0]["pk"], {"providers": [oauth["pk"]]})
     assert caught.value.errors == {"providers": ["Outpost type proxy can't be used with OAuth2Provider providers."]}
 
 
 def test_binding_needs_exactly_one_subject(twin, admin):
-    _, app = call(twin, admin, "POST", "core/applications", {"name": "a", "slug": "a"})
-    _, group = call(twin, admin, "POST", "core/groups", {"name": "g"})
+    app = body_of(twin, admin, "POST", "core/applications", {"name": "a", "slug": "a"})
+    group = body_of(twin, admin, "POST", "core/groups", {"name": "g"})
     with pytest.raises(FieldErrors) as caught:
         call(
             twin, admin, "POST", "policies/bindings", {"target": app["pk"], "group": group["pk"], "user": 2, "order": 0}
@@ -172,7 +176,7 @@ def test_binding_needs_exactly_one_subject(twin, admin):
         call(twin, admin, "POST", "policies/bindings", {"target": app["pk"], "order": 0})
 
 
-@pytest.mark.parametrize("slug, message", [("has space", "valid “slug”"), ("authorize", "reserved")])
+@pytest.mark.parametrize("slug, message", [("has space", "consisting of letters, numbers"), ("authorize", "reserved")])
 def test_application_slugs(twin, admin, slug, message):
     with pytest.raises(FieldErrors) as caught:
         call(twin, admin, "POST", "core/applications", {"name": "a", "slug": slug})
@@ -191,3 +195,26 @@ def test_non_superusers_are_denied_admin_collections(twin, admin):
     with pytest.raises(ApiFailure) as caught:
         call(twin, bob, "GET", "core/groups")
     assert (caught.value.status, caught.value.detail) == (403, "You do not have permission to perform this action.")
+
+
+def test_any_provider_can_be_deleted_through_providers_all(twin, admin):
+    provider = body_of(
+        twin,
+        admin,
+        "POST",
+        "providers/proxy",
+        {
+            "name": "gone",
+            "authorization_flow": flow(twin, "default-provider-authorization-implicit-consent"),
+            "invalidation_flow": flow(twin, "default-provider-invalidation-flow"),
+            "external_host": "https://gone.example",
+            "mode": "forward_single",
+        },
+    )
+    outpost = body_of(twin, admin, "GET", "outposts/instances")["results"][0]
+    body_of(twin, admin, "PATCH", "outposts/instances/%s" % outpost["pk"], {"providers": [provider["pk"]]})
+    assert call(twin, admin, "DELETE", "providers/all/%d" % provider["pk"]) == (204, None)
+    assert body_of(twin, admin, "GET", "outposts/instances/%s" % outpost["pk"])["providers"] == []
+    with pytest.raises(ApiFailure) as caught:
+        call(twin, admin, "PATCH", "providers/all/%d" % provider["pk"], {"name": "x"})
+    assert caught.value.status == 404
