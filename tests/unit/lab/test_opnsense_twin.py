@@ -38,16 +38,16 @@ def test_schema_comes_from_the_model_files(firewall):
 
 
 def test_validation_uses_the_model_messages(firewall):
-    _, problems = _save(firewall, "aliases", {"name": "web", "type": "host"})
+    _uuid, problems = _save(firewall, "aliases", {"name": "web", "type": "host"})
     assert problems == {}
-    _, problems = _save(firewall, "aliases", {"name": "web", "type": "nonsense"})
+    _uuid, problems = _save(firewall, "aliases", {"name": "web", "type": "nonsense"})
     assert problems == {"name": "An alias with this name already exists.", "type": "Option not in list."}
-    _, problems = _save(firewall, "rules", {"source_net": "nowhere", "enabled": False})
+    _uuid, problems = _save(firewall, "rules", {"source_net": "nowhere", "enabled": False})
     assert problems == {
         "source_net": "nowhere is not a valid source IP address or alias.",
         "enabled": "A value is required.",
     }
-    _, problems = _save(firewall, "hosts", {"hostname": "mail", "domain": "example.org", "rr": "MX"})
+    _uuid, problems = _save(firewall, "hosts", {"hostname": "mail", "domain": "example.org", "rr": "MX"})
     assert problems["mxprio"] == "The field MX Priority is required."
     assert problems["mx"] == "The field MX Host is required."
 
@@ -58,17 +58,17 @@ def test_a_list_for_a_scalar_is_refused(firewall):
 
 
 def test_unknown_keys_are_ignored_and_set_is_partial(firewall):
-    uuid, _ = _save(firewall, "vlans", {"if": "vtnet0", "tag": "210", "nonsense": "x"})
+    uuid, _problems = _save(firewall, "vlans", {"if": "vtnet0", "tag": "210", "nonsense": "x"})
     row = firewall.collections["vlans"].rows[uuid]
     assert "nonsense" not in row and row["vlanif"] == "vlan01"
     merged = firewall.collections["vlans"].merged(uuid, {"descr": "srv"})
     assert merged["tag"] == "210" and merged["descr"] == "srv"
-    _, problems = _save(firewall, "vlans", {"if": "vtnet0", "tag": "210"})
+    _uuid, problems = _save(firewall, "vlans", {"if": "vtnet0", "tag": "210"})
     assert problems == {"tag": "Tag for this device must be unique."}
 
 
 def test_option_maps_and_search_rows(firewall):
-    uuid, _ = _save(firewall, "rules", {"interface": "lan,wan", "protocol": "tcp", "description": "web"})
+    uuid, _problems = _save(firewall, "rules", {"interface": "lan,wan", "protocol": "tcp", "description": "web"})
     rules = firewall.collections["rules"]
     item = rules.render_item(rules.rows[uuid], with_display=firewall.profile.get_display_keys)
     assert item["interface"]["lan"] == {"value": "LAN", "selected": 1}
@@ -84,9 +84,11 @@ def test_kea_subnets_in_use_cannot_be_deleted_and_pools_must_fit(firewall):
     subnet, problems = _save(firewall, "subnets", {"subnet": "10.2.10.0/24", "pools": "10.2.10.50-10.2.10.99"})
     assert problems == {}
     assert firewall.collections["subnets"].rows[subnet]["subnet_id"] == "1"
-    _, problems = _save(firewall, "subnets", {"subnet": "10.3.10.0/24", "pools": "10.9.9.1-10.9.9.9"})
+    _uuid, problems = _save(firewall, "subnets", {"subnet": "10.3.10.0/24", "pools": "10.9.9.1-10.9.9.9"})
     assert problems == {"pools": "Pool 10.9.9.1-10.9.9.9 not within subnet 10.3.10.0/24."}
-    _, problems = _save(firewall, "reservations", {"subnet": subnet, "ip_address": "10.2.10.5", "description": "nas"})
+    _uuid, problems = _save(
+        firewall, "reservations", {"subnet": subnet, "ip_address": "10.2.10.5", "description": "nas"}
+    )
     assert problems == {}
     subnets = firewall.collections["subnets"]
     assert subnets.in_use[0](subnets, subnet, subnets.rows[subnet]) == "Item in use by: reservation nas"
