@@ -80,9 +80,8 @@ class Lab:
         return [entry for entry in self.requests(since, service) if entry["method"] not in ("GET", "HEAD")]
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory):
-    """The lab twins, started once per test session in a private state directory and stopped at the end."""
+def _run_lab(tmp_path_factory):
+    """Start the lab twins in a private state directory on free ports; stop them when the consumer is done."""
     state_dir = tmp_path_factory.mktemp("lab")
     command = [sys.executable, "-m", "lab"]
     started = subprocess.run(
@@ -101,3 +100,16 @@ def lab(tmp_path_factory):
         yield Lab(state_dir)
     finally:
         subprocess.run([*command, "down", "--state", str(state_dir)], cwd=str(COLLECTION_ROOT), check=False)
+
+
+def package_lab():
+    """A `lab` fixture private to the test package whose conftest assigns it (``lab = package_lab()``).
+
+    pytest ties a package-scoped fixture to the package that defines it, so each area defines its own: no area
+    then sees another area's VMs, users or jobs.
+    """
+    return pytest.fixture(scope="package", name="lab")(_run_lab)
+
+
+# For tests directly in tests/integration; every area package overrides it with package_lab().
+lab = pytest.fixture(scope="session", name="lab")(_run_lab)

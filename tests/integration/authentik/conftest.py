@@ -17,6 +17,8 @@ import urllib.request
 
 import pytest
 
+from ..conftest import package_lab
+
 Reply = collections.namedtuple("Reply", "status headers body")
 
 
@@ -72,17 +74,17 @@ def _decode(raw):
         return raw.decode(errors="replace")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def authentik_env(lab):
     return {key: lab.env[key] for key in ("AUTHENTIK_URL", "AUTHENTIK_TOKEN", "AUTHENTIK_CA_PATH")}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def raw_api(authentik_env):
     return RawApi(authentik_env)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def oracle(authentik_env):
     """The pinned authentik-client, configured for the twin: its request and response models are the contract."""
     authentik_client = pytest.importorskip("authentik_client")
@@ -95,7 +97,7 @@ def oracle(authentik_env):
         yield api_client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def run_module(collections_path, authentik_env):
     """run_module(name, args, check=False, env=None) -> the module's JSON result (failed ones included)."""
 
@@ -144,3 +146,7 @@ def four_steps(lab, run_module):
         return applied, repeated
 
     return steps
+
+
+# This area's own lab, so that it never sees another area's objects (see tests/integration/conftest.py).
+lab = package_lab()

@@ -22,7 +22,7 @@ from lab.ca import LabCA
 from lab.framework import LabContext, RequestLog
 from lab.opnsense import create_twin
 
-from ..conftest import Lab
+from ..conftest import Lab, package_lab
 
 # Runs a module's main() the way AnsiballZ would, with the arguments from stdin, and prints its JSON result.
 RUNNER = """
@@ -118,14 +118,14 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def fw267(lab):
     if lab.env.get("OPNSENSE_LAB_PROFILE") != "26.7":
         pytest.fail("the lab's OPNsense twin should run the 26.7 profile, got %r" % lab.env.get("OPNSENSE_LAB_PROFILE"))
     return Firewall(lab, lab.env, "26.7")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def fw261(tmp_path_factory):
     """A second twin with the 26.1 profile, served from a thread of the test process."""
     state = tmp_path_factory.mktemp("opnsense261")
@@ -162,3 +162,7 @@ def fw261(tmp_path_factory):
 def fw(request):
     """Each test that takes `fw` runs against both profiles."""
     return request.getfixturevalue("fw267" if request.param == "26.7" else "fw261")
+
+
+# This area's own lab, so that it never sees another area's objects (see tests/integration/conftest.py).
+lab = package_lab()

@@ -15,6 +15,8 @@ from collections import namedtuple
 
 import pytest
 
+from ..conftest import package_lab
+
 MODULE_PACKAGE = "ansible_collections.tappaas.platform.plugins.modules"
 Rhythm = namedtuple("Rhythm", "checked applied again checked_again")
 
@@ -107,7 +109,7 @@ class Pve:
         return Rhythm(checked, applied, again, checked_again)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def pve(lab, collections_path, tmp_path_factory):
     return Pve(lab, collections_path, tmp_path_factory)
 
@@ -117,3 +119,7 @@ def no_faults(pve):
     pve.clear_faults()
     yield
     pve.clear_faults()
+
+
+# This area's own lab, so that it never sees another area's objects (see tests/integration/conftest.py).
+lab = package_lab()

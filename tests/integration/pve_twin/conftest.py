@@ -11,6 +11,8 @@ import pytest
 import requests
 from proxmoxer import ProxmoxAPI
 
+from ..conftest import package_lab
+
 
 class PveLab:
     def __init__(self, lab):
@@ -51,12 +53,12 @@ class PveLab:
         raise AssertionError("task %s still running after %s s" % (upid, timeout))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def pve_lab(lab):
     return PveLab(lab)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def pve(pve_lab):
     return pve_lab.client()
 
@@ -66,3 +68,7 @@ def no_faults(pve_lab):
     pve_lab.clear_faults()
     yield pve_lab
     pve_lab.clear_faults()
+
+
+# This area's own lab, so that it never sees another area's objects (see tests/integration/conftest.py).
+lab = package_lab()

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import package_lab
+
 COLLECTION_ROOT = Path(__file__).resolve().parents[3]
 SETUP_SCRIPT = COLLECTION_ROOT / "scripts" / "zfs-fuse-setup.sh"
 VDEV_SIZE = 256 * 1024 * 1024
@@ -108,7 +110,7 @@ class ZfsLab:
             raise AssertionError("module %s printed no JSON: %s %s" % (name, result.stdout, result.stderr)) from exc
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def zfs_lab(tmp_path_factory, collections_path):
     if os.geteuid() != 0:
         pytest.skip("zfs-fuse integration tests need root (running as uid %d)" % os.geteuid())
@@ -131,3 +133,7 @@ def zfs_lab(tmp_path_factory, collections_path):
     finally:
         for pool in reversed(lab.pools):
             _destroy_pool(pool)
+
+
+# This area's own lab, so that it never sees another area's objects (see tests/integration/conftest.py).
+lab = package_lab()
