@@ -11,6 +11,7 @@ from __future__ import annotations
 TWINS = {
     "authentik": "lab.authentik:create_twin",
     "opnsense": "lab.opnsense:create_twin",
+    "pbs": "lab.pbs:create_twin",
     "pve": "lab.pve:create_twin",
 }
 

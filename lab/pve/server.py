@@ -25,6 +25,7 @@ from lab.pve.ha import HaApi
 from lab.pve.ha_groups import HaGroupsApi
 from lab.pve.imports import ImportFromDisks
 from lab.pve.network import NodeNetworkApi
+from lab.pve.pbs_backups import PbsBackups
 from lab.pve.purge import PurgeOnDestroy
 from lab.pve.replication import ReplicationApi
 from lab.pve.zfs import ZfsApi
@@ -35,6 +36,7 @@ TIME_SCALE = 0.001
 
 
 class LabPve(
+    PbsBackups,
     PurgeOnDestroy,
     HaApi,
     HaGroupsApi,
