@@ -8,6 +8,9 @@
 - ``cipassword`` is write-only: it reads back as ``**********``.
 - The ``digest`` covers the whole config file, pending section included, so a pending change moves it.
 - Tags are stored as PVE stores them: lower case, unique, sorted, ``;``-joined.
+- GET .../pending lists ``digest`` like every other key of the config, and masks ``cipassword``.
+- NIC changes on a running VM apply at once, as PVE's default ``hotplug: network,disk,usb`` does; fakepve parks
+  them in pending, which would make a VLAN change look like it needs a reboot.
 """
 
 from __future__ import annotations
@@ -57,6 +60,16 @@ class PveConfigView:
         config["digest"] = self.config_digest(vm)
         return ok(config)
 
+    async def _pending(self, request):
+        response = await super()._pending(request)
+        vm = self._vm(request, "VM.Audit")
+        items = [item for item in json.loads(response.body)["data"] if item["key"] != "digest"]
+        for item in items:
+            if item["key"] == "cipassword":
+                item.update({name: MASKED for name in ("value", "pending") if name in item})
+        items.append({"key": "digest", "value": self.config_digest(vm)})
+        return ok(sorted(items, key=lambda item: item["key"]))
+
     async def _apply_config(self, vm, user, p):
         p = dict(p)
         digest = p.pop("digest", None)
@@ -64,4 +77,18 @@ class PveConfigView:
             raise die(DIGEST_MISMATCH)
         if p.get("tags") is not None:
             p["tags"] = normalise_tags(p["tags"])
-        return await super()._apply_config(vm, user, p)
+        result = await super()._apply_config(vm, user, p)
+        self._hotplug_network(vm)
+        return result
+
+    @staticmethod
+    def _hotplug_network(vm):
+        hotplug = str(vm.config.get("hotplug", "network,disk,usb"))
+        if vm.status != "running" or "network" not in hotplug.split(","):
+            return
+        for key in [key for key in vm.pending if re.match(r"net\d+$", key)]:
+            value = vm.pending.pop(key)
+            if value is None:
+                vm.config.pop(key, None)
+            else:
+                vm.config[key] = value

@@ -139,6 +139,24 @@ def test_config_reads_merge_pending_mask_the_password_and_normalise_tags(pve):
     assert merged["digest"] != before["digest"]
 
 
+def test_pending_lists_the_digest_and_masks_the_password(pve):
+    vm = pve.nodes("tappaas1").qemu(301)
+    pending = {item["key"]: item for item in vm.pending.get()}
+    assert pending["digest"] == {"key": "digest", "value": vm.config.get()["digest"]}
+    assert pending["cipassword"].get("pending", pending["cipassword"].get("value")) == "**********"
+
+
+def test_nic_changes_on_a_running_vm_apply_at_once_but_memory_waits(pve):
+    vm = pve.nodes("tappaas1").qemu(301)
+    assert vm.status.current.get()["status"] == "running"
+    net0 = vm.config.get(current=1)["net0"]
+    retagged = ",".join(part for part in net0.split(",") if not part.startswith("tag=")) + ",tag=230"
+    vm.config.put(net0=retagged)
+    assert vm.config.get(current=1)["net0"] == retagged  # hotplug network: live, no reboot
+    assert "net0" not in {item["key"] for item in vm.pending.get() if "pending" in item or "delete" in item}
+    assert "memory" in {item["key"] for item in vm.pending.get() if "pending" in item}
+
+
 def test_ha_resource_and_rule_keep_state(pve_lab, pve):
     pve.cluster.ha.resources.post(sid="vm:301", state="started", max_restart=2)
     resource = pve.cluster.ha.resources("vm:301").get()
