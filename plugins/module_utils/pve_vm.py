@@ -338,6 +338,7 @@ class VmOrchestrator:
                 disk=slot,
                 size=format_size(size),
             )
+        moved = self._join_pool(spec, found, created, plan)
         status = found.get("status") or "stopped"
         powered = self._power(spec["state"], status, path)
         if powered is not None and found.get("hastate") and not self.check_mode:
@@ -352,7 +353,7 @@ class VmOrchestrator:
         reboot_required = self._reboot_required(
             plan, waiting, final_status, powered, path, created, config.get("hotplug")
         )
-        changed = plan.changed or powered is not None or created is not None
+        changed = plan.changed or moved or powered is not None or created is not None
         result = VmResult(
             changed,
             vmid=vmid,
@@ -364,9 +365,23 @@ class VmOrchestrator:
             changed_keys=plan.changed_keys(),
             actions=self.actions,
         )
-        if created is None and not plan.changed and powered is None:
+        if created is None and not plan.changed and not moved and powered is None:
             result.values["actions"] = []
         return result
+
+    def _join_pool(self, spec, found, created, plan):
+        """Move an existing VM into the pool the spec names. Membership lives in the pool, not in the VM's config,
+        so /cluster/resources (already read) says where it is and one PUT moves it; a VM is never taken out of a
+        pool just because the spec names none."""
+        wanted, current = spec.get("pool"), found.get("pool")
+        if created is not None or not wanted or wanted == current:
+            return False
+        params = {"vms": str(found["vmid"])}
+        if current:
+            params["allow-move"] = 1
+        self._write("pool " + wanted, self.client.put, "pools/" + wanted, **params)
+        plan.before["pool"], plan.after["pool"] = current, wanted
+        return True
 
     def _power(self, state, status, path):
         """Start, stop or restart as the state asks; the status after, or None when nothing was done."""

@@ -71,7 +71,10 @@ options:
         target storage of a full clone.
     type: str
   pool:
-    description: Resource pool the new VM is put in.
+    description:
+      - Resource pool the VM belongs to. A new VM is created in it; an existing VM in another pool, or in none, is
+        moved into it.
+      - When not given, the VM's pool membership is left as it is.
     type: str
   cores:
     description: CPU cores per socket.
