@@ -24,6 +24,7 @@ from lab.pve.faults import PveFaults
 from lab.pve.ha import HaApi
 from lab.pve.ha_groups import HaGroupsApi
 from lab.pve.imports import ImportFromDisks
+from lab.pve.migrate import MigrateApi
 from lab.pve.network import NodeNetworkApi
 from lab.pve.pbs_backups import PbsBackups
 from lab.pve.purge import PurgeOnDestroy
@@ -37,6 +38,7 @@ TIME_SCALE = 0.001
 
 class LabPve(
     PbsBackups,
+    MigrateApi,
     PurgeOnDestroy,
     HaApi,
     HaGroupsApi,

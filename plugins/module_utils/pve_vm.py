@@ -33,7 +33,16 @@ from ansible_collections.tappaas.platform.plugins.module_utils.pve_vm_config imp
 from ansible_collections.tappaas.platform.plugins.module_utils.wait import Poll, wait_until
 
 STATES = ("present", "started", "stopped", "restarted", "absent")
-DEFAULT_TIMEOUTS = {"create": 600, "clone": 900, "config": 120, "resize": 120, "start": 180, "stop": 300, "delete": 300}
+DEFAULT_TIMEOUTS = {
+    "create": 600,
+    "clone": 900,
+    "config": 120,
+    "resize": 120,
+    "start": 180,
+    "stop": 300,
+    "delete": 300,
+    "migrate": 900,
+}
 CLOUD_INIT_KEYS = ("ciuser", "cipassword", "sshkeys", "nameserver", "searchdomain", "citype")
 NEXTID_ATTEMPTS = 3
 
@@ -174,6 +183,13 @@ class VmOrchestrator:
     def _create(self, spec, wanted, vms, nodes):
         source = self._source(spec, vms)
         node = self._placement(spec, nodes, source)
+        migrate = source is not None and node != source["node"]
+        if migrate and spec.get("full") is False:
+            raise InvalidInput(
+                "full",
+                f"a linked clone stays on its template's node {source['node']!r}; use full: true to place it on "
+                f"{node!r}",
+            )
         vmid = spec.get("vmid")
         if vmid is None:
             vmid = self.client.next_vmid()
@@ -181,7 +197,8 @@ class VmOrchestrator:
         if spec.get("cipassword") is not None:
             after["cipassword"] = REDACTED
         if self.check_mode:
-            self.actions.extend(["clone" if source else "create", "configure"])
+            self.actions.extend(["clone", "migrate"] if migrate else ["clone" if source else "create"])
+            self.actions.append("configure")
             status = "running" if spec["state"] in ("started", "restarted") else "stopped"
             return VmResult(
                 True,
@@ -219,17 +236,32 @@ class VmOrchestrator:
         return vmid  # not reached
 
     def _clone(self, spec, source, node, vmid):
+        """Clone beside the template; for another node, a full clone that then migrates offline with its disks.
+
+        PVE clones straight onto another node only from shared storage, and TAPPaaS keeps templates on local
+        ZFS tanks, so one path works for both: it never depends on how the template's storage is shared.
+        """
+        elsewhere = node != source["node"]
         params = {"newid": vmid, "name": spec.get("name"), "pool": spec.get("pool")}
-        if spec.get("full") is not None:
-            params["full"] = format_bool(spec["full"])
-            if spec["full"] and spec.get("storage"):
+        full = True if elsewhere else spec.get("full")
+        if full is not None:
+            params["full"] = format_bool(full)
+            if full and spec.get("storage"):
                 params["storage"] = spec["storage"]
-        if node != source["node"]:
-            params["target"] = node
         path = f"nodes/{source['node']}/qemu/{int(source['vmid'])}/clone"
         self._write(
             "clone", self.client.run_task, "post", path, self.timeouts["clone"], f"clone to VM {vmid}", **params
         )
+        if elsewhere:
+            self._write(
+                "migrate",
+                self.client.run_task,
+                "post",
+                f"nodes/{source['node']}/qemu/{vmid}/migrate",
+                self.timeouts["migrate"],
+                f"migrate VM {vmid} to {node}",
+                target=node,
+            )
 
     def _create_new(self, spec, wanted, node, vmid):
         params = {"vmid": vmid, "pool": spec.get("pool")}

@@ -47,6 +47,9 @@ options:
     description:
       - The node to create the VM on. It must be online.
       - Without it a new VM lands on the least loaded online node, and a clone beside its template.
+      - A clone for another node than its template's is made beside the template as a full clone and then migrated
+        offline, disks included, because PVE clones onto another node only from shared storage. A linked clone
+        cannot leave its template's node; asking for one (O(full=false)) on another node is an error.
       - An existing VM is never moved; the node it runs on is returned.
     type: str
   state:
@@ -227,6 +230,10 @@ options:
         description: Destroying the VM and its disks.
         type: int
         default: 300
+      migrate:
+        description: Moving a new clone from its template's node to O(node), disks included.
+        type: int
+        default: 900
 notes:
   - Unlike C(community.proxmox.proxmox_kvm), hardware and cloud-init options apply to a clone in the same task,
     NIC and disk changes need no extra switch, and nothing is reported as changed that did not change.

@@ -311,3 +311,21 @@ def test_request_log_records_every_request(lab, pve):
         ("GET", "/api2/json/nodes/tappaas1/qemu/999/config", 500),
     ]
     assert all(isinstance(e["ms"], (int, float)) for e in entries)
+
+
+def test_clones_leave_local_storage_only_by_migration(pve_lab, pve):
+    refused = _error(lambda: pve.nodes("tappaas1").qemu(9000).clone.post(newid=320, target="tappaas3"))
+    assert (refused.status_code, refused.content) == (500, "can't clone VM to node 'tappaas3' (VM uses local storage)")
+    upid = pve.nodes("tappaas1").qemu(9000).clone.post(newid=320, name="moving", full=1)
+    assert pve_lab.wait(pve, "tappaas1", upid)["exitstatus"] == "OK"
+    local = _error(lambda: pve.nodes("tappaas1").qemu(320).migrate.post(target="tappaas1"))
+    assert local.status_code == 400 and local.errors == {"target": "target is local node."}
+    moved = pve.nodes("tappaas1").qemu(320).migrate.post(target="tappaas3")
+    status = pve_lab.wait(pve, "tappaas1", moved)
+    assert (status["exitstatus"], status["type"]) == ("OK", "qmigrate")
+    where = {vm["vmid"]: vm["node"] for vm in pve.cluster.resources.get(type="vm")}
+    assert where[320] == "tappaas3"
+    start = pve.nodes("tappaas3").qemu(320).status.start.post()
+    assert pve_lab.wait(pve, "tappaas3", start)["exitstatus"] == "OK"
+    running = _error(lambda: pve.nodes("tappaas3").qemu(320).migrate.post(target="tappaas1"))
+    assert running.content == "can't migrate running VM without --online"
