@@ -16,7 +16,8 @@ description:
   - With O(preferred_node), pins it to that node with O(fallback_nodes) as the next choice. On PVE 9 this is a
     node-affinity rule (C(/cluster/ha/rules)); on PVE 8 an HA group (C(/cluster/ha/groups)) the resource joins.
     The PVE version is read once per task.
-  - O(state=absent) removes the rule or group first, then the HA resource; the guest itself stays.
+  - O(state=absent) removes the PVE 9 rule before the HA resource, and the PVE 8 HA resource before its group; the
+    guest itself stays.
 extends_documentation_fragment:
   - tappaas.platform.proxmox
   - tappaas.platform.attributes
@@ -204,8 +205,12 @@ def ensure_ha(client, params, check_mode):
     if not with_rules and nodes:
         resource["group"] = name
 
-    if state == "absent" or not nodes:
-        # The placement goes first: a rule or group may not name a resource that is gone.
+    if state == "absent" and not with_rules:
+        # A PVE 8 resource names its group, and PVE refuses to delete a group in use: the resource goes first.
+        resource_result = resource_engine.ensure({"sid": sid}, state="absent")
+        placement_result = placement_engine.ensure(key, state="absent")
+    elif state == "absent" or not nodes:
+        # A PVE 9 rule names its resources: the rule goes first.
         placement_result = placement_engine.ensure(key, state="absent")
         resource_result = resource_engine.ensure({"sid": sid} if state == "absent" else resource, state=state)
     else:

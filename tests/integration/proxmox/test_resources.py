@@ -157,6 +157,19 @@ def test_ha_resource_with_node_affinity(pve, guest, no_faults):
     assert removed["resource"]["action"] == "delete" and removed["placement"]["action"] == "delete"
 
 
+def test_ha_on_pve8_uses_an_ha_group(pve, guest, no_faults):
+    pve.fault(pve_version="8.4.1")  # the twin's PVE 8 profile: HA groups, no /cluster/ha/rules
+    ha = {"vmid": guest, "ha_state": "started", "preferred_node": "tappaas2", "fallback_nodes": ["tappaas3"]}
+    applied = pve.rhythm("proxmox_ha", ha).applied
+    assert applied["pve_version"].startswith("8")
+    assert applied["placement"]["action"] == "create"
+    group = pve.get("/cluster/ha/groups/tappaas-vm%d" % guest)
+    assert sorted(group["nodes"].split(",")) == ["tappaas2:2", "tappaas3:1"]
+    assert pve.get("/cluster/ha/resources/vm:%d" % guest)["group"] == "tappaas-vm%d" % guest
+    removed = pve.rhythm("proxmox_ha", {"vmid": guest, "state": "absent"}).applied
+    assert removed["resource"]["action"] == "delete" and removed["placement"]["action"] == "delete"
+
+
 def test_access_user_role_token_and_exact_acls(pve, no_faults):
     account = {
         "userid": "it-auto@pve",
