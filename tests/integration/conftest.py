@@ -80,7 +80,7 @@ class Lab:
         return [entry for entry in self.requests(since, service) if entry["method"] not in ("GET", "HEAD")]
 
 
-def _run_lab(tmp_path_factory):
+def run_lab(tmp_path_factory):
     """Start the lab twins in a private state directory on free ports; stop them when the consumer is done."""
     state_dir = tmp_path_factory.mktemp("lab")
     command = [sys.executable, "-m", "lab"]
@@ -108,8 +108,8 @@ def package_lab():
     pytest ties a package-scoped fixture to the package that defines it, so each area defines its own: no area
     then sees another area's VMs, users or jobs.
     """
-    return pytest.fixture(scope="package", name="lab")(_run_lab)
+    return pytest.fixture(scope="package", name="lab")(run_lab)
 
 
 # For tests directly in tests/integration; every area package overrides it with package_lab().
-lab = pytest.fixture(scope="session", name="lab")(_run_lab)
+lab = pytest.fixture(scope="session", name="lab")(run_lab)
