@@ -39,12 +39,13 @@ def _load_twins(context, only):
 
 
 def _write_env(state_dir, context, twins):
-    lines = [
-        "# Written by `make lab-up`; `source` it to point the modules at the lab.",
-        "LAB_CA=%s" % context.ca.cert_path,
-    ]
+    variables = {"LAB_CA": context.ca.cert_path}
     for twin in twins:
-        lines.extend("%s=%s" % (key, _shell_quote(value)) for key, value in twin.env().items())
+        variables.update(twin.env())
+    lines = ["# Written by `make lab-up`; `source` it to point the modules (and ansible-playbook) at the lab."]
+    lines.extend("%s=%s" % (key, _shell_quote(value)) for key, value in variables.items())
+    # One KEY=value line per variable keeps the file easy to parse; the export line makes `source` enough.
+    lines.append("export " + " ".join(variables))
     path = os.path.join(state_dir, ENV_FILE)
     fd = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:

@@ -218,7 +218,15 @@ def _desired(params):
     return desired
 
 
-def _check_references(client, params, exists):
+def _check_references(client, params, exists, warn=None):
+    """Fail on a missing datastore or remote; in check mode only warn (``warn`` given), because an earlier task of
+    the same play creates them and check mode never did."""
+
+    def missing(field, message):
+        if warn is None:
+            raise InvalidInput(field, message)
+        warn("%s: %s; assuming an earlier task creates it (check mode)" % (field, message))
+
     if not exists:
         for name in ("store",) + (("remote_store",) if params["type"] == "sync" else ()):
             if not params.get(name):
@@ -226,9 +234,9 @@ def _check_references(client, params, exists):
         if params["type"] == "prune" and not params.get("schedule"):
             raise InvalidInput("schedule", "is required to create a prune job")
     if params.get("store") and not client.exists(f"config/datastore/{params['store']}"):
-        raise InvalidInput("store", f"datastore {params['store']!r} does not exist on the PBS")
+        missing("store", f"datastore {params['store']!r} does not exist on the PBS")
     if params["type"] == "sync" and params.get("remote") and not client.exists(f"config/remote/{params['remote']}"):
-        raise InvalidInput("remote", f"remote {params['remote']!r} is not defined on the PBS (see pbs_remote)")
+        missing("remote", f"remote {params['remote']!r} is not defined on the PBS (see pbs_remote)")
     if params["type"] == "sync" and params.get("sync_direction") == "push" and not params.get("remote"):
         raise InvalidInput("remote", "a push sync job needs a remote")
 
@@ -268,7 +276,12 @@ def main():
         descriptor = DESCRIPTORS[params["type"]]
         descriptor.normalise_desired(desired)
         if params["state"] == "present":
-            _check_references(client, params, api.read({"id": params["id"]}) is not None)
+            _check_references(
+                client,
+                params,
+                api.read({"id": params["id"]}) is not None,
+                warn=module.warn if module.check_mode else None,
+            )
         engine = ResourceEngine(api, descriptor, check_mode=module.check_mode)
         return engine.ensure(desired, state=params["state"])
 

@@ -240,7 +240,7 @@ def main():
                         raise InvalidInput(name, "is required to create the backup job")
                 if "selection" not in desired:
                     raise InvalidInput("vmids", "choose the guests to create the job: vmids, all or pool")
-            check_references(client, params)
+            check_references(client, params, warn=module.warn if module.check_mode else None)
         engine = ResourceEngine(api, DESCRIPTOR, check_mode=module.check_mode)
         result = engine.ensure(desired, state=params["state"]).as_module_result()
         if params["run_now"] and params["state"] == "present":

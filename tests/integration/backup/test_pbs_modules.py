@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import json
+
 
 def test_datastore_rhythm_update_and_remove(backup):
     args = {"name": "it_store", "path": "/tank2/it_store", "gc_schedule": "sat 03:00"}
@@ -135,6 +137,24 @@ def test_sync_job_rhythm_and_undefined_remote(backup, lab):
     )
     assert result.get("failed") and result["field"] == "remote", result
     assert lab.writes(mark, "pbs") == []
+
+
+def test_check_mode_warns_about_a_datastore_an_earlier_task_would_create(backup, lab):
+    job = {
+        "id": "it-prune-later",
+        "type": "prune",
+        "store": "it_not_yet",
+        "schedule": "02:00",
+        "retention": {"keep_last": 3},
+    }
+    mark = lab.mark()
+    checked = backup.run("pbs_job", job, check=True)
+    assert not checked.get("failed") and checked["changed"] is True, checked
+    # ansible-core 2.19+ returns warnings as structured summaries; the text is inside.
+    assert "store: datastore 'it_not_yet' does not exist on the PBS" in json.dumps(checked.get("warnings")), checked
+    assert lab.writes(mark, "pbs") == []
+    applied = backup.run("pbs_job", job)
+    assert applied.get("failed") and applied["field"] == "store", applied
 
 
 def test_transient_fault_is_retried(backup):

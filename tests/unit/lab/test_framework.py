@@ -88,6 +88,19 @@ def test_lab_up_and_down_leave_nothing_running(tmp_path):
     assert up.returncode == 0, up.stdout + up.stderr
     env = (state / "lab.env").read_text()
     assert "LAB_CA=%s" % (state / "ca" / "ca.crt").resolve() in env
+    sourced = subprocess.run(
+        [
+            "bash",
+            "-c",
+            'source "$1" && python3 -c "import os; print(os.environ[\'LAB_CA\'])"',
+            "-",
+            str(state / "lab.env"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert sourced.stdout.strip() == str((state / "ca" / "ca.crt").resolve()), "source alone must export the lab"
     pid = int((state / "lab.pid").read_text())
     assert subprocess.run([*command, "status", "--state", str(state)], cwd=ROOT, check=False).returncode == 0
     down = subprocess.run(
