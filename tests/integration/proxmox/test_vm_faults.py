@@ -99,3 +99,13 @@ def test_5xx_is_retried(pve, no_faults):
     assert not result.get("failed"), result
     reads = [entry for entry in pve.lab.requests(mark, "pve") if "cluster/resources" in entry["path"]]
     assert [entry["status"] for entry in reads] == [503, 503, 200]
+
+
+def test_lost_quorum_fails_with_pves_message_and_changes_nothing(pve, no_faults):
+    pve.fault(quorum=False)
+    mark = pve.lab.mark()
+    result = pve.run("proxmox_vm", spec(3207))
+    assert result.get("failed") and "cluster not ready - no quorum?" in result["msg"], result
+    assert [entry for entry in pve.lab.writes(mark, "pve") if entry["status"] < 400] == []
+    pve.clear_faults()
+    assert pve.vm(3207) is None
