@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -17,6 +18,7 @@ import time
 from lab.ca import LabCA
 from lab.framework import LabContext, RequestLog
 from lab.twins import DEFAULT_PORTS, TWINS
+from lab.zfs_pools import export_lab_pools
 
 ENV_FILE = "lab.env"
 PID_FILE = "lab.pid"
@@ -51,6 +53,26 @@ def _write_env(state_dir, context, twins):
     with os.fdopen(fd, "w") as handle:
         handle.write("\n".join(lines) + "\n")
     os.replace(path + ".tmp", path)
+
+
+def read_lab_env(state_dir):
+    """The variables of a running lab's lab.env as a dict: the one reader of the file _write_env writes.
+
+    The file is shell syntax (values quoted by _shell_quote), so it is split the way a shell would read it.
+    """
+    path = os.path.join(state_dir, ENV_FILE)
+    with open(path) as handle:
+        lines = handle.read().splitlines()
+    variables = {}
+    for line in lines:
+        if not line.strip() or line.startswith(("#", "export ")):
+            continue
+        key, separator, value = line.partition("=")
+        words = shlex.split(value)
+        if not separator or not key.isidentifier() or len(words) > 1:
+            raise ValueError("%s: not a KEY=value line: %r" % (path, line))
+        variables[key] = words[0] if words else ""
+    return variables
 
 
 def _shell_quote(value):
@@ -159,6 +181,15 @@ def up(state_dir, only, timeout, free_ports=False):
     return 1
 
 
+def _export_pools(state_dir):
+    exported, failures = export_lab_pools(state_dir)
+    if exported:
+        print("lab: exported zfs pools %s" % ", ".join(exported))
+    for failure in failures:
+        print("lab: could not export zfs pool %s" % failure, file=sys.stderr)
+    return 1 if failures else 0
+
+
 def down(state_dir):
     pid = _pid(state_dir)
     pid_path = os.path.join(state_dir, PID_FILE)
@@ -166,7 +197,7 @@ def down(state_dir):
         print("lab: not running")
         if os.path.exists(pid_path):
             os.remove(pid_path)
-        return 0
+        return _export_pools(state_dir)
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and _pid(state_dir):
@@ -175,7 +206,7 @@ def down(state_dir):
         os.killpg(pid, signal.SIGKILL)
     os.remove(pid_path)
     print("lab: stopped")
-    return 0
+    return _export_pools(state_dir)
 
 
 def status(state_dir):
