@@ -11,7 +11,7 @@ outpost, which cannot be created); group bindings are reconciled as a set agains
 from __future__ import annotations
 
 from ansible_collections.tappaas.platform.plugins.module_utils.authentik_resource import CollectionApi, merge_results
-from ansible_collections.tappaas.platform.plugins.module_utils.errors import InvalidInput
+from ansible_collections.tappaas.platform.plugins.module_utils.errors import ApiError, InvalidInput
 from ansible_collections.tappaas.platform.plugins.module_utils.resource import (
     Field,
     ResourceDescriptor,
@@ -168,6 +168,7 @@ class ApplicationManager:
         self.params = params
         self.check_mode = check_mode
         self.parts = []
+        self._applications = None
 
     def ensure(self):
         if self.params["state"] == "absent":
@@ -177,7 +178,22 @@ class ApplicationManager:
         group_pks = self.client.group_pks(self.params["groups"] or [], option="groups")
         provider_api = self._provider_api(kind)
         descriptor = oidc_descriptor() if kind == "oidc" else proxy_descriptor()
-        provider_result = ResourceEngine(provider_api, descriptor, self.check_mode).ensure(provider_desired)
+        retired = None
+        if provider_api.read({"name": provider_desired["name"]}) is None:
+            retired = self._retire_provider_of_another_type(kind)
+        try:
+            provider_result = ResourceEngine(provider_api, descriptor, self.check_mode).ensure(provider_desired)
+        except (ApiError, InvalidInput) as error:
+            if retired is None:
+                raise
+            left = (
+                " (the application's previous %s provider %r was already deleted: application %r has no provider "
+                "until a run succeeds)" % (retired["type"], retired["name"], self.params["slug"])
+            )
+            if isinstance(error, InvalidInput):
+                raise InvalidInput(error.field_path, error.problem + left) from error
+            error.message += left
+            raise
         self.parts.append(("provider", provider_result))
         provider = provider_result.resource if provider_result.resource and "pk" in provider_result.resource else None
         app_result = self._ensure_application(provider)
@@ -196,9 +212,32 @@ class ApplicationManager:
         )
 
     def _application_api(self):
-        return CollectionApi(
-            self.client, "core/applications", "slug", url_key="slug", list_params={"superuser_full_list": "true"}
+        # One instance per run: its read cache lets the switch check and the engine share one GET.
+        if self._applications is None:
+            self._applications = CollectionApi(
+                self.client, "core/applications", "slug", url_key="slug", list_params={"superuser_full_list": "true"}
+            )
+        return self._applications
+
+    def _retire_provider_of_another_type(self, kind):
+        """Deletes the application's provider when it is of the other type (oidc <-> forward_auth).
+
+        authentik's provider names are unique across types, so the new provider can only be made once the old one
+        is gone; deleting it leaves the application in place without a provider (SET_NULL) and takes the provider
+        off its outposts. Only asked when the wanted provider does not exist, so a run without a switch pays nothing.
+        """
+        application = self._application_api().read({"slug": self.params["slug"]})
+        previous = (application or {}).get("provider_obj") or {}
+        path = MODEL_PATHS.get(previous.get("meta_model_name"))
+        if path is None or path == PROVIDER_PATHS[kind]:
+            return None
+        previous_type = next(name for name, known in PROVIDER_PATHS.items() if known == path)
+        if not self.check_mode:
+            self.client.delete(path, previous["pk"])
+        self.parts.append(
+            ("previous provider", _Change("previous provider", {"name": previous["name"], "type": previous_type}, {}))
         )
+        return {"name": previous["name"], "type": previous_type}
 
     def _ensure_application(self, provider):
         params = self.params

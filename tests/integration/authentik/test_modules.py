@@ -248,6 +248,46 @@ def test_application_absent_removes_application_and_provider(oracle, run_module,
     assert not run_module("authentik_application", {"slug": slug, "state": "absent"})["changed"]
 
 
+def test_switching_the_provider_type_replaces_the_provider_and_keeps_the_application(
+    oracle, four_steps, run_module, allowed_group, lab
+):
+    slug = unique("switch")
+    oidc = {
+        "slug": slug,
+        "name": "switch",
+        "provider_type": "oidc",
+        "groups": [allowed_group],
+        "oidc": {"redirect_uris": ["https://switch.lab.example/cb"]},
+    }
+    first = run_module("authentik_application", oidc)
+    application_pk = CoreApi(oracle).core_applications_retrieve(slug).pk
+    forward = {
+        "slug": slug,
+        "name": "switch",
+        "provider_type": "forward_auth",
+        "groups": [allowed_group],
+        "forward_auth": {"external_host": "https://switch.lab.example"},
+    }
+    mark = lab.mark()
+    predicted = run_module("authentik_application", forward, check=True)
+    assert predicted["changed"] and lab.writes(mark, "authentik") == []
+    assert predicted["diff"]["before"]["previous provider"] == {"name": slug, "type": "oidc"}
+    applied, _ = four_steps("authentik_application", forward)
+    assert applied["diff"]["before"]["previous provider"] == {"name": slug, "type": "oidc"}
+    app = CoreApi(oracle).core_applications_retrieve(slug)
+    assert app.pk == application_pk, "the application was recreated instead of switched"
+    assert app.provider == applied["provider"]["pk"] and app.provider_obj.meta_model_name.endswith("proxyprovider")
+    assert ProvidersApi(oracle).providers_oauth2_list(name=first["provider"]["name"]).results == []
+    assert applied["provider"]["pk"] in embedded_outpost(oracle).providers
+    assert [b.group_obj.name for b in PoliciesApi(oracle).policies_bindings_list(target=str(app.pk)).results] == [
+        allowed_group
+    ]
+    back = run_module("authentik_application", oidc)
+    assert back["changed"] and "previous provider" in back["diff"]["before"]
+    assert applied["provider"]["pk"] not in embedded_outpost(oracle).providers
+    assert CoreApi(oracle).core_applications_retrieve(slug).provider == back["provider"]["pk"]
+
+
 def test_a_server_validation_error_names_the_field(run_module, allowed_group, lab):
     mark = lab.mark()
     result = run_module(
