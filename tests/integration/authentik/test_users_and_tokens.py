@@ -85,3 +85,17 @@ def test_generated_key_is_returned_on_request(run_module, raw_api):
     result = run_module("authentik_token", {"identifier": unique("gen"), "expiring": False, "return_key": True})
     assert result["changed"] and len(result["key"]) >= 32
     assert raw_api.call("GET", "/api/v3/core/users/me/", token=result["key"])[0] == 200
+
+
+def test_check_mode_predicts_the_token_of_an_owner_an_earlier_task_creates(run_module, lab):
+    """A check run of the identity role: the service account does not exist yet, its token is still predicted."""
+    owner = unique("svc")
+    mark = lab.mark()
+    predicted = run_module(
+        "authentik_token", {"identifier": unique("tok"), "user": owner, "expiring": False}, check=True
+    )
+    assert not predicted.get("failed"), predicted
+    assert predicted["changed"] and lab.writes(mark, "authentik") == []
+    assert any("no user named %r" % owner in warning for warning in predicted["warnings"])
+    really = run_module("authentik_token", {"identifier": unique("tok"), "user": owner, "expiring": False})
+    assert really["failed"] and really["field"] == "user" and "no user named %r" % owner in really["msg"]
