@@ -16,7 +16,7 @@ description:
     are returned (with the issuer and discovery URL) for the guest's configuration.
   - O(provider_type=forward_auth) manages a proxy provider in forward_single or forward_domain mode and attaches it
     to an outpost (the embedded one by default) by read-modify-write, so providers attached by others stay.
-  - Changing O(provider_type) of an existing application switches it: the provider of the other type is deleted
+  - Changing O(provider_type) of an existing application switches it; the provider of the other type is deleted
     first (authentik's provider names are unique across types), then the new one is made and the application points
     at it. If making the new one fails, the error says that the application was left without a provider.
   - Access is restricted by group bindings, reconciled as a set. An application that no group may use is refused
