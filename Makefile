@@ -78,7 +78,7 @@ ansible-lint: setup
 	$(call step,ansible-lint,$(STAGE_COPY) && cd $(STAGE) && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) ansible-lint --offline)
 
 build: setup
-	$(call step,build,$(STAGE_COPY) && $(SCRIPTS)/build-check.sh $(STAGE) $(DIST))
+	$(call step,build,$(STAGE_COPY) && $(SCRIPTS)/build-check.sh $(STAGE) $(DIST) && $(SCRIPTS)/ee-check.sh $(STAGE) $(DIST))
 
 integration: setup
 	$(call step,integration,$(STAGE_COPY) && cd $(STAGE) && python -m pytest tests/integration)
