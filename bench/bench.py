@@ -5,7 +5,7 @@
 
 For each tool: create 10 VMs from the template with cloud-init, run again unchanged, change memory on all 10.
 Measured per phase: wall time, API reads and writes per VM (from the lab's request log) and how many VMs
-reported a change. The table goes into docs/performance.md. Run it with `make bench`, never in `make test`.
+reported a change. The table goes into its block of docs/performance.md. Run it with `make bench`, never in `make test`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import doc_block
 
 VMS = 10
 PHASES = (
@@ -125,45 +127,14 @@ def table(results):
     return "\n".join(lines)
 
 
-def page(results, venv):
-    return """# Performance
-
-`make bench` runs `bench/bench.py`, which drives `tappaas.platform.proxmox_vm` and
-`community.proxmox.proxmox_kvm` against the same PVE twin (the lab, on loopback) in one run. It goes
-through three phases:
-
-1. Create 10 VMs from the Debian template, with cloud-init settings (user, SSH key, static IP), a NIC on
-   VLAN 20, and started.
-2. Run the same playbook again, unchanged.
-3. Change the memory of all 10 VMs.
-
-`community.proxmox.proxmox_kvm` needs three tasks per VM for the first phase: a clone, an `update: true`
-with `update_unsafe: true` (a clone drops hardware and cloud-init options, and NIC changes are ignored
-without it), and a start. This is the flow its documentation and molecule-proxmox use.
-`tappaas.platform.proxmox_vm` does the same in one task.
-
-API reads and writes are counted from the lab's request log (`.lab/requests.jsonl`), divided by the 10 VMs.
-A read is a GET, including each poll of a task's status; a write is any other method. Ansible's own
-overhead (forking a module per task and per VM) is part of the wall time.
-
-## Measured
-
-{table}
+def measured_block(results, venv):
+    """The generated part of docs/performance.md's module section: the table and what it was measured with."""
+    return """{table}
 
 Measured on {date} with {ansible} and the `ansible` bundle {bundle} (community.proxmox {community}),
 proxmoxer {proxmoxer}, Python {python}, on the PVE twin (fakepve {fakepve}, where one PVE second
 takes one real millisecond, so tasks run in the background and both tools poll them). On real hardware,
 clones and starts take longer, and both tools spend that time waiting.
-
-## Reading the numbers
-
-- **The unchanged run** is where the two differ most. `proxmox_vm` reads the cluster resources and the VM's
-  pending config, finds nothing to do, and makes no write. `proxmox_kvm` with `update: true` sends the
-  whole config again (one write per VM) and reports every VM as changed, whether anything differed or
-  not.
-- **The memory change** is one `POST …/config` per VM with only `memory` for `proxmox_vm`. It reports
-  `reboot_required`, because the VMs are running and PVE keeps the new value pending until the next boot.
-- The benchmark's target for `proxmox_vm` was at most 2 API reads and 0 writes per VM on the unchanged run.
 """.format(
         table=table(results),
         date=time.strftime("%Y-%m-%d"),
@@ -224,7 +195,7 @@ def main():
                 )
     finally:
         lab.down()
-    Path(args.output).write_text(page(results, args.venv))
+    doc_block.replace_block(args.output, "proxmox-vm", "bench/bench.py", measured_block(results, args.venv))
     print("wrote", args.output)
     return 0 if all(result["ok"] for _tool, _phase, result in results) else 1
 

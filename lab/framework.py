@@ -121,6 +121,7 @@ class LabContext:
     log: RequestLog
     host: str = "127.0.0.1"
     ports: dict = field(default_factory=dict)  # service -> port, from lab.twins.DEFAULT_PORTS or overrides
+    guests: object = None  # lab.guests.LabGuests when this machine can run guests, else None
 
     def path(self, *parts):
         return os.path.join(self.state_dir, *parts)

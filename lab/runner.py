@@ -17,6 +17,7 @@ import time
 
 from lab.ca import LabCA
 from lab.framework import LabContext, RequestLog
+from lab.guests import lifecycle as guests_lifecycle
 from lab.twins import DEFAULT_PORTS, TWINS
 from lab.zfs_pools import export_lab_pools
 
@@ -41,7 +42,7 @@ def _load_twins(context, only):
 
 
 def _write_env(state_dir, context, twins):
-    variables = {"LAB_CA": context.ca.cert_path}
+    variables = {"LAB_CA": context.ca.cert_path, **guests_lifecycle.env_variables(state_dir, context.guests)}
     for twin in twins:
         variables.update(twin.env())
     lines = ["# Written by `make lab-up`; `source` it to point the modules (and ansible-playbook) at the lab."]
@@ -108,6 +109,8 @@ def serve(state_dir, only, free_ports=False):
         ports=_free_ports(DEFAULT_PORTS) if free_ports else dict(DEFAULT_PORTS),
     )
     twins = _load_twins(context, only)
+    if any(twin.service == "pve" for twin in twins):
+        context.guests = guests_lifecycle.prepare_for_lab(state_dir)
 
     async def main():
         stop = asyncio.Event()
@@ -163,12 +166,17 @@ def up(state_dir, only, timeout, free_ports=False):
     with open(os.path.join(state_dir, PID_FILE), "w") as handle:
         handle.write("%d\n" % process.pid)
     deadline = time.monotonic() + timeout
+    build_deadline = time.monotonic() + guests_lifecycle.IMAGE_BUILD_TIMEOUT
     while time.monotonic() < deadline:
+        if guests_lifecycle.still_preparing(state_dir) and time.monotonic() < build_deadline:
+            # Building the guest image (once per machine) does not count against the twins' timeout.
+            deadline = time.monotonic() + timeout
         if process.poll() is not None:
             print("lab: failed to start; see %s" % os.path.join(state_dir, LOG_FILE), file=sys.stderr)
             return 1
         if os.path.exists(env_path):
             print("lab: up (pid %d). Environment: %s" % (process.pid, os.path.abspath(env_path)))
+            print(guests_lifecycle.status_line(state_dir))
             with open(env_path) as handle:
                 for line in handle:
                     if line.startswith(("#", "LAB_CA")) or "SECRET" in line or "PASSWORD" in line or "TOKEN=" in line:
@@ -197,6 +205,7 @@ def down(state_dir):
         print("lab: not running")
         if os.path.exists(pid_path):
             os.remove(pid_path)
+        guests_lifecycle.remove_after_down(state_dir)
         return _export_pools(state_dir)
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 15
@@ -205,6 +214,7 @@ def down(state_dir):
     if _pid(state_dir):
         os.killpg(pid, signal.SIGKILL)
     os.remove(pid_path)
+    guests_lifecycle.remove_after_down(state_dir)
     print("lab: stopped")
     return _export_pools(state_dir)
 
@@ -212,4 +222,6 @@ def down(state_dir):
 def status(state_dir):
     pid = _pid(state_dir)
     print("lab: running (pid %d)" % pid if pid else "lab: not running")
+    if pid:
+        print(guests_lifecycle.status_line(state_dir))
     return 0 if pid else 3

@@ -5,9 +5,10 @@
 
     python tools/zone_policy_diagram.py [--inventory inventories/example] [--isolated iot_cams] [--check]
 
-Uses the same compiler as the role (plugins/module_utils/opnsense_zone_policy.py), so the page cannot drift from
-what is applied. Writes docs/network-zone-policy.md (a source x destination matrix and the rule list);
---check exits 1 when the page is out of date instead of writing it.
+Uses the same compiler as the network and module roles (plugins/module_utils/opnsense_zone_policy.py), so the page
+cannot drift from what is applied: the network role's zone policy plus every module's own pinhole scope. Writes
+docs/network-zone-policy.md (a source x destination matrix and the rule list); --check exits 1 when the page is
+out of date instead of writing it.
 """
 
 from __future__ import annotations
@@ -81,7 +82,17 @@ def render(inventory, isolated):
     definition = _load(inventory)
     zones = compiler.active_zones(definition["tappaas_zones"])
     modules = definition.get("tappaas_modules") or {}
-    rules = compiler.filter_rules(definition["tappaas_zones"], modules, {}, isolated=isolated)
+    rules = [
+        dict(rule, scope="tappaas-network")
+        for rule in compiler.filter_rules(definition["tappaas_zones"], modules, {}, isolated=isolated)
+    ]
+    for name in sorted(modules):  # each module's pinholes are a scope of its own, which the module role owns
+        scope = compiler.module_rule_scope(name)
+        pinholes = compiler.module_pinholes(name, modules, definition["tappaas_zones"], {})
+        rules += [dict(rule, scope=scope) for rule in pinholes]
+    from ansible_collections.tappaas.platform.plugins.module_utils.opnsense_rules import BANDS
+
+    rules.sort(key=lambda rule: list(BANDS).index(rule["band"]))  # stable: declared order inside a band
     aliases = {compiler.MODULE_ALIAS % name: modules[name]["zone"] for name in modules}
     cidrs = {zone["cidr"]: name for name, zone in zones.items()}
     policy = {
@@ -120,17 +131,20 @@ def render(inventory, isolated):
         "",
         "## Rules in band order",
         "",
-        "Interfaces are shown by zone name; the role puts the zone's OPNsense interface (`lan`, `optN`) there.",
+        "Interfaces are shown by zone name; the roles put the zone's OPNsense interface (`lan`, `optN`) there. "
+        "The scope says who owns a rule: `tappaas-network` is the network role's zone policy, "
+        "`tappaas:module:<name>` the pinholes of one module, which the module role creates and removes with it.",
         "",
-        "| band | id | action | interface | source | destination | port |",
-        "|---|---|---|---|---|---|---|",
+        "| band | scope | id | action | interface | source | destination | port |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for rule in rules:
         destination = ("!" if rule.get("destination_not") else "") + rule["destination_net"]
         lines.append(
-            "| %s | `%s` | %s | %s | %s | %s | %s |"
+            "| %s | `%s` | `%s` | %s | %s | %s | %s | %s |"
             % (
                 rule["band"],
+                rule["scope"],
                 rule["id"],
                 rule.get("action", "pass"),
                 ", ".join(rule.get("interface") or []),

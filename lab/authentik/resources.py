@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import abc
 import datetime
 import re
 import uuid
@@ -74,8 +75,11 @@ def _int_list():
     return Spec("list", item=Spec("int"))
 
 
-class Resource:
-    """A DRF ModelViewSet: list, create, retrieve, update, partial_update, destroy, plus extra actions."""
+class Resource(abc.ABC):
+    """A DRF ModelViewSet: list, create, retrieve, update, partial_update, destroy, plus extra actions.
+
+    Every concrete resource says how an object is rendered and how a validated body becomes a new object.
+    """
 
     path = ""
     table = ""
@@ -143,8 +147,9 @@ class Resource:
             )
         return objects
 
+    @abc.abstractmethod
     def render(self, obj, query):
-        raise NotImplementedError
+        """The object as the API shows it."""
 
     # Writing.
 
@@ -158,8 +163,9 @@ class Resource:
                     name, "%s with this %s already exists." % (self.model.lower(), name.replace("_", " "))
                 )
 
+    @abc.abstractmethod
     def build(self, cleaned, user):
-        raise NotImplementedError
+        """A new object from a validated create body."""
 
     def apply(self, obj, cleaned):
         obj.update(cleaned)
@@ -188,8 +194,8 @@ class Resource:
         self.after_save(obj)
         return obj
 
-    def after_save(self, obj):
-        pass
+    def after_save(self, obj):  # noqa: B027 - an optional hook, not an abstract step
+        """Hook for side effects of a save (a proxy provider's outpost, for example); none by default."""
 
     def destroy(self, obj):
         if self.read_only:
@@ -215,6 +221,15 @@ class Resource:
 # --- core/users ------------------------------------------------------------------------------------------------
 
 USER_TYPES = ("internal", "external", "service_account", "internal_service_account")
+
+
+class ReadOnlyResource(Resource):
+    """A DRF ReadOnlyModelViewSet: list and retrieve only; every write is a 405."""
+
+    read_only = True
+
+    def build(self, cleaned, user):
+        raise ApiFailure(405, 'Method "POST" not allowed.')
 
 
 class Users(Resource):
@@ -587,13 +602,12 @@ class Tokens(Resource):
 # --- flows, scope mappings, certificates (seeded, looked up) -----------------------------------------------------
 
 
-class Flows(Resource):
+class Flows(ReadOnlyResource):  # this twin seeds the default flows; creating flows is out of its scope
     path = "flows/instances"
     table = "flows"
     model = "Flow"
     key_kind = "str"
     ordering = ("slug",)
-    read_only = True  # this twin seeds the default flows; creating flows is out of its scope
     filters = {
         "slug": exact("slug"),
         "designation": exact("designation"),
@@ -629,12 +643,11 @@ class Flows(Resource):
         }
 
 
-class ScopeMappings(Resource):
+class ScopeMappings(ReadOnlyResource):
     path = "propertymappings/provider/scope"
     table = "scope_mappings"
     model = "Scope Mapping"
     ordering = ("scope_name", "name")
-    read_only = True
     filters = {
         "managed": one_of("managed"),
         "managed__isnull": lambda obj, values, state: (obj["managed"] is None) == _as_bool(_first(values)),
@@ -657,11 +670,10 @@ class ScopeMappings(Resource):
         }
 
 
-class Certificates(Resource):
+class Certificates(ReadOnlyResource):
     path = "crypto/certificatekeypairs"
     table = "certificates"
     model = "Certificate-Key Pair"
-    read_only = True
     filters = {
         "name": exact("name"),
         "managed": exact("managed"),
@@ -1041,12 +1053,11 @@ class ProxyProviders(Providers):
         return result
 
 
-class AllProviders(Resource):
+class AllProviders(ReadOnlyResource):
     path = "providers/all"
     table = "providers"
     model = "Provider"
     key_kind = "int"
-    read_only = True
     filters = {
         "application__isnull": ProxyProviders.filters["application__isnull"],
     }

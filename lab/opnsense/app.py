@@ -26,6 +26,7 @@ CRUD = {
     ("kea", "dhcpv4"): {"subnet": "subnets", "reservation": "reservations"},
     ("caddy", "reverseproxy"): {
         "reverseproxy": "caddy_reverse",
+        "subdomain": "caddy_subdomain",
         "handle": "caddy_handle",
         "accesslist": "caddy_accesslist",
     },
@@ -41,6 +42,8 @@ APPLY = {
     ("interfaces", "assignment", "reconfigure"): (("assignment",), {"status": "ok"}),
 }
 VERBS = ("search", "get", "add", "set", "del", "toggle")
+# Actions whose PHP method requires the uuid (setItemAction($uuid)); getItemAction($uuid = null) does not.
+NEEDS_UUID = ("set", "del", "toggle")
 INSTALL_SECONDS = 1.5
 READ_ONLY_ACTIONS = re.compile(r"^(search|get)")
 
@@ -58,6 +61,11 @@ def render_error(status, message):
     if status in (400, 401, 403):
         return _json({"status": status, "message": message}, status)
     return _json({"errorMessage": message or "Unexpected error, check log for details"}, status)
+
+
+def parameter_mismatch():
+    """The router's ParameterMismatchException (a DispatchException): 404, like an unknown endpoint."""
+    return render_error(404, "Endpoint not found")
 
 
 class UserException(Exception):
@@ -102,7 +110,7 @@ class OpnsenseApp:
             return render_error(500, "Unexpected error, check log for details")
         except UserException as exc:
             data = {"errorMessage": str(exc), "errorTitle": "An error occurred"}
-            if self.firewall.profile.get_display_keys:
+            if self.firewall.profile.error_level:
                 data["errorLevel"] = "error"
             return _json(data, 500)
 
@@ -127,8 +135,8 @@ class OpnsenseApp:
         if apply is not None:
             if request.method != "POST":
                 return _json({"status": "error" if action == "apply" else "failed"})
-            if module == "firewall" and action == "apply" and params and not fw.profile.savepoint:
-                return render_error(404, "Endpoint not found")  # 26.7: apply takes no revision any more
+            # 26.1 arms the savepoint rollback timer when a revision is given (its revert never works, core
+            # #10721); 26.7's applyAction takes no parameter and PHP ignores the extra one: a plain apply either way.
             fw.apply(*apply[0])
             return _json(apply[1])
         if (module, controller) == ("firewall", "filter") and action in ("savepoint", "cancelrollback", "revert"):
@@ -151,6 +159,8 @@ class OpnsenseApp:
         if items:
             for verb in VERBS:
                 if action.startswith(verb) and action[len(verb) :] in items:
+                    if verb in NEEDS_UUID and not params:
+                        return parameter_mismatch()
                     collection = fw.collections[items[action[len(verb) :]]]
                     return getattr(self, "_" + verb)(request, collection, params, body)
         return render_error(404, "Endpoint not found")
@@ -191,7 +201,7 @@ class OpnsenseApp:
 
     def _set(self, request, collection, params, body):
         posted = body.get(collection.post_key)
-        if request.method != "POST" or not isinstance(posted, dict) or not params:
+        if request.method != "POST" or not isinstance(posted, dict):
             return _json({"result": "failed"})
         if not re.match(UUID_SHAPE, params[0]):
             return _json({"result": "failed"})
@@ -212,7 +222,7 @@ class OpnsenseApp:
         return _json({"result": "saved", "uuid": uuid} if created else {"result": "saved"})
 
     def _del(self, request, collection, params, body):
-        if request.method != "POST" or not params:
+        if request.method != "POST":
             return _json({"result": "failed"})
         uuids = params[0].split(",")
         if any(uuid not in collection.rows for uuid in uuids):
@@ -228,7 +238,7 @@ class OpnsenseApp:
         return _json({"result": "deleted"})
 
     def _toggle(self, request, collection, params, body):
-        if request.method != "POST" or not params:
+        if request.method != "POST":
             return _json({"result": "failed"})
         row = collection.rows.get(params[0])
         if row is None:
@@ -267,6 +277,8 @@ class OpnsenseApp:
     def _savepoint(self, request, action, params):
         if not self.firewall.profile.savepoint:
             return render_error(404, "Endpoint not found")
+        if action in ("cancelrollback", "revert") and not params:
+            return parameter_mismatch()  # both take the revision
         if request.method != "POST":
             return _json({"status": "failed"})
         if action == "savepoint":
@@ -290,6 +302,8 @@ class OpnsenseApp:
                 return _json([])
             options = {dev: {"value": label, "selected": int(dev == data["if"])} for dev, label in devices.items()}
             return _json({"interface": {"if": options, "descr": data["descr"], "lock": data["lock"]}})
+        if action in ("setitem", "delitem") and not params:
+            return parameter_mismatch()
         if request.method != "POST":
             return _json({"result": "failed"})
         posted = body.get("interface")
@@ -298,7 +312,7 @@ class OpnsenseApp:
                 return _json({"result": "failed"})
             if any(isinstance(value, (list, dict)) for value in posted.values()):
                 raise ScalarExpected("interface")
-            name = params[0] if action == "setitem" and params else None
+            name = params[0] if action == "setitem" else None
             if action == "setitem" and name not in fw.interfaces:
                 return _json({"result": "failed"})
             current = fw.interfaces.get(name, {"if": "", "descr": "", "lock": "0"})
@@ -320,7 +334,7 @@ class OpnsenseApp:
             fw.interfaces[name] = merged
             fw.saved("assignment")
             return _json({"result": "saved", "uuid": name} if action == "additem" else {"result": "saved"})
-        if action == "delitem" and params:
+        if action == "delitem":
             for name in params[0].split(","):
                 data = fw.interfaces.get(name)
                 if data is None:

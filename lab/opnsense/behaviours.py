@@ -13,7 +13,12 @@ def install(firewall):
     c["aliases"].in_use.append(_alias_referrers)
     c["subnets"].in_use.append(_relation_referrers("reservations", "subnet", "reservation"))
     c["caddy_reverse"].in_use.append(_relation_referrers("caddy_handle", "reverse", "handle"))
+    c["caddy_reverse"].in_use.append(_relation_referrers("caddy_subdomain", "reverse", "subdomain"))
+    c["caddy_subdomain"].in_use.append(_relation_referrers("caddy_handle", "subdomain", "handle"))
     c["caddy_accesslist"].in_use.append(_relation_referrers("caddy_reverse", "accesslist", "domain"))
+    c["caddy_accesslist"].in_use.append(_relation_referrers("caddy_subdomain", "accesslist", "subdomain"))
+    c["caddy_reverse"].validators.append(_caddy_unique_domain_port)
+    c["caddy_subdomain"].validators.append(_caddy_subdomain_under_wildcard)
     c["vlans"].in_use.append(_vlan_assigned)
     c["vlans"].validators.append(_vlan_assigned_unchanged)
 
@@ -67,6 +72,40 @@ def _relation_referrers(target, field, what):
         return None
 
     return check
+
+
+def _caddy_unique_domain_port(collection, uuid, row):
+    """os-caddy's Caddy::checkForUniquePortCombos: a domain without a port takes both 80 and 443."""
+    domain = row.get("FromDomain", "")
+    mine = {row.get("FromPort")} if row.get("FromPort") else {"80", "443"}
+    for key, other in collection.rows.items():
+        if key == uuid or other.get("FromDomain") != domain:
+            continue
+        theirs = {other.get("FromPort")} if other.get("FromPort") else {"80", "443"}
+        for port in sorted(mine & theirs):
+            return {
+                "FromDomain": "Duplicate entry: The combination of %s and port %s is already used. "
+                "Each combination of domain and port must be unique." % (domain, port)
+            }
+    return {}
+
+
+def _caddy_subdomain_under_wildcard(collection, uuid, row):
+    """os-caddy's Caddy::checkSubdomainsAgainstDomains: an enabled subdomain must end with the base of an enabled
+    wildcard domain (a plain suffix test, as the PHP str_ends_with does)."""
+    if row.get("enabled") != "1":
+        return {}
+    name = row.get("FromDomain", "")
+    bases = [
+        domain.get("FromDomain", "")[2:]
+        for domain in collection.world.collections["caddy_reverse"].rows.values()
+        if domain.get("enabled") == "1" and domain.get("FromDomain", "").startswith("*.")
+    ]
+    if any(name.endswith(base) for base in bases):
+        return {}
+    return {
+        "FromDomain": "Invalid subdomain configuration: %s does not fall under any configured wildcard domain." % name
+    }
 
 
 def _assigned_to(firewall, device):

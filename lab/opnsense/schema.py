@@ -59,6 +59,8 @@ class FieldSpec:
     mask: str | None = None
     message: str | None = None
     relation: tuple | None = None  # (source model, items path, display field) for ModelRelationField
+    # ModelRelationField <filters>: {field of the related item: preg mask its value must match to be an option}.
+    relation_filters: dict = field(default_factory=dict)
     constraints: list = field(default_factory=list)
     volatile: bool = False
     as_list: bool = False
@@ -137,6 +139,13 @@ def _relation(element):
     return (_text(first, "source") or "", _text(first, "items") or "", _text(first, "display") or "")
 
 
+def _relation_filters(element):
+    filters = element.find("Model/*/filters")
+    if filters is None:
+        return {}
+    return {child.tag: (child.text or "").strip() for child in filters}
+
+
 def _field(name, element):
     return FieldSpec(
         name=name,
@@ -151,6 +160,7 @@ def _field(name, element):
         mask=_text(element, "Mask"),
         message=_text(element, "ValidationMessage"),
         relation=_relation(element),
+        relation_filters=_relation_filters(element),
         constraints=_constraints(element),
         volatile=element.get("volatile") == "true",
         as_list=_bool_tag(element, "AsList"),

@@ -9,7 +9,7 @@ import copy
 import os
 from dataclasses import dataclass
 
-from lab.opnsense.schema import PROTOCOLS, load_item_schema
+from lab.opnsense.schema import PROTOCOLS, load_item_schema, mask_matches
 from lab.opnsense.store import Collection
 from lab.opnsense.validation import Validator
 
@@ -18,7 +18,14 @@ MODELS = os.path.join(os.path.dirname(__file__), "models")
 
 @dataclass(frozen=True)
 class Profile:
-    """What differs between the releases the twin imitates (see the reference, "version drift")."""
+    """What differs between the releases the twin imitates (see the reference, "version drift").
+
+    Both releases route with the 24.7+ router (opnsense/core api.php): an unknown module, controller or action, and
+    an action called with fewer parameters than it requires (setItem, delItem or toggleItem without a uuid), are
+    HTTP 404 {"errorMessage": "Endpoint not found"} on either. The 400 {"status": 400, "message": "controller ...
+    not found"} answer belongs to the Phalcon router of 24.1 and earlier, so it is no 26.1/26.7 difference. What
+    does differ at the router is which endpoints exist: savepoints and interface assignment below.
+    """
 
     name: str
     product_version: str
@@ -28,11 +35,12 @@ class Profile:
     legacy_rows_always: bool  # searchRule shows automatic rows always (26.7) or only with show_all=1 (25.7-26.1)
     get_display_keys: bool  # get* responses carry "%field" siblings (26.7+)
     list_for_scalar: str  # the log line behind the HTTP 500 for a JSON list sent for a scalar
+    error_level: bool  # UserException answers carry errorLevel (26.7+)
 
 
 PROFILES = {
-    "26.1": Profile("26.1", "26.1.11", "26.1", True, False, False, False, "Array to string conversion"),
-    "26.7": Profile("26.7", "26.7.2", "26.7", False, True, True, True, "expected a single value"),
+    "26.1": Profile("26.1", "26.1.11", "26.1", True, False, False, False, "Array to string conversion", False),
+    "26.7": Profile("26.7", "26.7.2", "26.7", False, True, True, True, "expected a single value", True),
 }
 
 # (model file, item path, post key, service) per collection.
@@ -47,6 +55,7 @@ COLLECTIONS = {
 }
 CADDY_COLLECTIONS = {
     "caddy_reverse": ("reverseproxy.reverse", "reverse"),
+    "caddy_subdomain": ("reverseproxy.subdomain", "subdomain"),
     "caddy_handle": ("reverseproxy.handle", "handle"),
     "caddy_accesslist": ("reverseproxy.accesslist", "accesslist"),
 }
@@ -54,6 +63,7 @@ RELATION_TARGETS = {
     ("OPNsense.Firewall.Category", "categories.category"): "categories",
     ("OPNsense.Kea.KeaDhcpv4", "subnets.subnet4"): "subnets",
     ("OPNsense.Caddy.Caddy", "reverseproxy.reverse"): "caddy_reverse",
+    ("OPNsense.Caddy.Caddy", "reverseproxy.subdomain"): "caddy_subdomain",
     ("OPNsense.Caddy.Caddy", "reverseproxy.accesslist"): "caddy_accesslist",
 }
 PHYSICAL = {"vtnet0": "vtnet0 (LAN)", "vtnet1": "vtnet1 (WAN)"}
@@ -156,5 +166,10 @@ class Firewall:
             if target is None:
                 return {}
             display = spec.relation[2].split(",")[0]
-            return {uuid: row.get(display, "") for uuid, row in self.collections[target].rows.items()}
+            # <filters> narrow the options, e.g. a Caddy subdomain may only hang under a wildcard domain.
+            return {
+                uuid: row.get(display, "")
+                for uuid, row in self.collections[target].rows.items()
+                if all(mask_matches(mask, row.get(name, "")) for name, mask in spec.relation_filters.items())
+            }
         return dict(spec.options)

@@ -82,9 +82,13 @@ class Access:
 
     def add_token(self, userid, name, comment=None, enable=True):
         tokenid = "%s!%s" % (userid, name)
-        secret = str(uuid.uuid4())
+        secret = self.new_secret()
         self.tokens[tokenid] = {"secret": secret, "enable": enable, "comment": comment}
         return tokenid, secret
+
+    @staticmethod
+    def new_secret():
+        return str(uuid.uuid4())
 
     @staticmethod
     def new_ticket(userid):

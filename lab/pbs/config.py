@@ -125,7 +125,9 @@ class Config:
             ("PUT", "/access/users/{id}", self._user_update),
             ("DELETE", "/access/users/{id}", self._user_delete),
             ("GET", "/access/users/{id}/token", self._tokens_list),
+            ("GET", "/access/users/{id}/token/{name}", self._token_read),
             ("POST", "/access/users/{id}/token/{name}", self._token_create),
+            ("PUT", "/access/users/{id}/token/{name}", self._token_update),
             ("DELETE", "/access/users/{id}/token/{name}", self._token_delete),
             ("GET", "/access/acl", self._acl_list),
             ("PUT", "/access/acl", self._acl_update),
@@ -362,6 +364,40 @@ class Config:
         )
         return {"tokenid": tokenid, "value": secret}
 
+    def _token(self, params, auth_id, privilege):
+        tokenid = "%s!%s" % (params["id"], params["name"])
+        if auth_id.split("!")[0] != params["id"] or "!" in auth_id:
+            self.access.require(auth_id, "/access/users", privilege)
+        if tokenid not in self.access.tokens:
+            raise ApiFailure(404, "no such token '%s' for user '%s'" % (params["name"], params["id"]))
+        return tokenid, self.access.tokens[tokenid]
+
+    async def _token_read(self, values, auth_id, params):
+        tokenid, token = self._token(params, auth_id, "Sys.Audit")
+        out = {"tokenid": tokenid, "enable": token["enable"], "expire": token.get("expire") or 0}
+        if token.get("comment"):
+            out["comment"] = token["comment"]
+        return out
+
+    async def _token_update(self, values, auth_id, params):
+        """update_token: comment, enable, expire, delete, and ``regenerate`` (a new secret, the ACLs kept)."""
+        values = dict(values)
+        values.pop("digest", None)
+        deletes = _delete_list(values.pop("delete", None))
+        regenerate = str(values.pop("regenerate", "0")).lower() in schema.TRUE
+        parsed = schema.check(schema.TOKEN, values)
+        for option in deletes:
+            if option not in ("comment",):
+                raise schema.ParameterError({"delete": "value '%s' is not defined in the enumeration." % option})
+        _tokenid, token = self._token(params, auth_id, "Permissions.Modify")
+        for option in deletes:
+            token.pop(option, None)
+        token.update(parsed)
+        if regenerate:
+            token["secret"] = self.access.new_secret()
+            return {"secret": token["secret"]}
+        return None
+
     async def _token_delete(self, values, auth_id, params):
         tokenid = "%s!%s" % (params["id"], params["name"])
         if tokenid not in self.access.tokens:
@@ -399,11 +435,13 @@ class Config:
         if errors:
             raise schema.ParameterError(errors)
         self.access.require(auth_id, "/access/acl", "Permissions.Modify")
-        if ugid not in self.access.users and ugid not in self.access.tokens:
-            raise ApiFailure(400, "no such user/token '%s'" % ugid)
+        delete = str(values.get("delete", "0")).lower() in schema.TRUE
+        if not delete:  # PBS allows deleting the entries of vanished users and invalid paths
+            if ugid not in self.access.users and ugid not in self.access.tokens:
+                raise ApiFailure(400, "no such %s." % ("API token" if "!" in ugid else "user"))
+            check_acl_path(path)
         path = "/" + "/".join(part for part in str(path).split("/") if part)
         propagate = str(values.get("propagate", "1")).lower() not in schema.FALSE
-        delete = str(values.get("delete", "0")).lower() in schema.TRUE
         entry = {"path": path, "ugid": ugid, "roleid": role, "propagate": propagate}
         same = [e for e in self.access.acl if (e["path"], e["ugid"], e["roleid"]) == (path, ugid, role)]
         for old in same:
@@ -414,6 +452,28 @@ class Config:
 
     async def _roles(self, values, auth_id, params):
         return [{"roleid": name, "privs": sorted(privs)} for name, privs in sorted(ROLES.items())]
+
+
+# pbs-config acl.rs check_acl_path: the subtrees an ACL may name and how many components deep; datastore and remote
+# paths may add up to 7 namespace levels. (/system/network is simplified: its dns and interfaces/<if> below.)
+MAX_NAMESPACE_DEPTH = 7
+ACL_DEPTH = {"datastore": 2 + MAX_NAMESPACE_DEPTH, "remote": 3 + MAX_NAMESPACE_DEPTH}
+ACL_SUBTREES = {
+    "access": {"acl": 2, "users": 2, "domains": 2, "openid": 3},
+    "system": {"disks": 2, "log": 2, "status": 2, "tasks": 2, "time": 2, "services": 3, "network": 4},
+    "tape": {"device": 3, "pool": 3, "job": 3},
+}
+
+
+def check_acl_path(path):
+    parts = [part for part in str(path).split("/") if part]
+    if len(parts) <= 1 and (not parts or parts[0] in ACL_DEPTH or parts[0] in ACL_SUBTREES):
+        return
+    if parts[0] in ACL_DEPTH and len(parts) <= ACL_DEPTH[parts[0]]:
+        return
+    if len(parts) >= 2 and len(parts) <= ACL_SUBTREES.get(parts[0], {}).get(parts[1], 0):
+        return
+    raise ApiFailure(400, "invalid acl path '%s'." % path)
 
 
 def _digest(data):

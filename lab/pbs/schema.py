@@ -191,6 +191,8 @@ USER = {
     "password": _text,
 }
 
+TOKEN = {"comment": _text, "enable": _bool, "expire": _int(0)}
+
 
 def check(spec, values, required=(), extra=()):
     """Parsed values for a request; unknown parameters and bad values raise ParameterError, all at once."""

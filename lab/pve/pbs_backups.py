@@ -12,7 +12,8 @@ As PVE does:
 - ``POST /nodes/{node}/qemu`` with ``archive`` set to such a volume is a ``qmrestore`` task that creates the guest
   from the backed-up config, its disks allocated anew on ``storage`` (or their old storage); an existing guest
   is replaced only with ``force=1`` and never while it runs.
-Only PBS targets are executed; a vzdump to another storage type is refused as not supported by the lab.
+vzdump archives on file storages (``dir``, content ``backup``) are lab/pve/vzdump_files.py; they share the restore
+worker here. Other storage types are refused as not supported by the lab.
 """
 
 from __future__ import annotations
@@ -82,8 +83,16 @@ class PbsBackups:
             )
         except ApiFailure as exc:
             raise die("error fetching datastores - %s" % exc.message) from exc
-        if store.get("datastore") not in twin.config.datastores.entries:
-            raise die("%s: datastore '%s' does not exist" % (sid, store.get("datastore")))
+        datastore = store.get("datastore")
+        auth_id = store.get("username")
+        # PVE finds the datastore in PBS's datastore list, which shows an auth id only the stores it may audit
+        # or back up to.
+        visible = any(
+            twin.access.allowed(auth_id, "/datastore/%s" % datastore, priv)
+            for priv in ("Datastore.Audit", "Datastore.Backup")
+        )
+        if datastore not in twin.config.datastores.entries or not visible:
+            raise die("%s: datastore '%s' does not exist" % (sid, datastore))
         return twin
 
     async def _sc_create(self, v, user):
@@ -101,6 +110,14 @@ class PbsBackups:
             del self.storages[v["storage"]]  # PVE runs on_delete_hook when activation fails
             raise
         self.storage_secrets[v["storage"]] = v["password"]
+        return answer
+
+    async def _sc_update(self, v, user):
+        """on_update_hook of the PBS plugin: a new password replaces the stored one (no connection test)."""
+        store = self.storages.get(v["storage"]) or {}
+        answer = await super()._sc_update(v, user)
+        if store.get("type") == "pbs" and v.get("password"):
+            self.storage_secrets[v["storage"]] = v["password"]
         return answer
 
     async def _sc_delete(self, v, user):
@@ -165,6 +182,9 @@ class PbsBackups:
                         .replace("{{node}}", node)
                         .replace("{{cluster}}", self.cluster_name or "")
                     )
+                acl_path = "/".join(part for part in ("/datastore", store["datastore"], store.get("namespace")) if part)
+                if not twin.access.allowed(store.get("username"), acl_path, "Datastore.Backup"):
+                    raise TaskError("Backup of VM %d failed - backup failed: permission check failed" % vm.vmid)
                 try:
                     twin.add_snapshot(
                         store["datastore"],
@@ -262,19 +282,27 @@ class PbsBackups:
             self.require(user, "/storage/" + target, "Datastore.AllocateSpace")
             if "images" not in split_list(self._store(target).get("content")):
                 raise die("storage '%s' does not support vm images" % target)
-        existing = self.vm(vmid)
-        if existing is not None:
-            if existing.node != node:
-                raise die("unable to restore VM %d - VM %d already exists on node '%s'" % (vmid, vmid, existing.node))
-            if str(v.get("force", "0")) != "1":
-                raise die("unable to restore VM %d - config file already exists" % vmid)
-            if existing.status == "running":
-                raise die("unable to restore VM %d - VM is running" % vmid)
+        self._refuse_existing(node, vmid, v)
         config = parse_config(snap["blobs"]["qemu-server.conf.blob"])
-        unique = str(v.get("unique", "0")) == "1"
+        return await self._restore_task(
+            node, vmid, user, config, target, str(v.get("unique", "0")) == "1", v["archive"]
+        )
+
+    def _refuse_existing(self, node, vmid, v):
+        """create_and_lock_config: a taken vmid is refused unless ``force`` (and then only on its own node)."""
+        existing = self.vm(vmid)
+        if existing is None:
+            return
+        if existing.node != node or str(v.get("force", "0")) != "1":
+            raise die("unable to restore VM %d - VM %d already exists on node '%s'" % (vmid, vmid, existing.node))
+
+    async def _restore_task(self, node, vmid, user, config, target, unique, archive):
+        """The qmrestore worker: replace the old guest (never a running one) with the backed-up config."""
 
         async def body():
             old = self.vm(vmid)
+            if old is not None and old.status == "running":
+                raise TaskError("unable to restore VM %d - vm is running" % vmid)
             if old is not None:
                 for key in [k for k in old.config if DRIVE_KEY.match(k)]:
                     self._qm_free(split_drive(old.config[key])[0])
@@ -299,8 +327,8 @@ class PbsBackups:
                     conf[key] = value
             self.add_vm(vmid, conf.get("name") or "VM %d" % vmid, node=node, config=conf)
             await self.pause(1)
-            return "restore of %s finished" % v["archive"]
+            return "restore of %s finished" % archive
 
         return await self.task(
-            node, "qmrestore", vmid, user, body, lock=False, log=["restore %s to VM %d" % (v["archive"], vmid)]
+            node, "qmrestore", vmid, user, body, lock=False, log=["restore %s to VM %d" % (archive, vmid)]
         )

@@ -29,6 +29,7 @@ from lab.pve.network import NodeNetworkApi
 from lab.pve.pbs_backups import PbsBackups
 from lab.pve.purge import PurgeOnDestroy
 from lab.pve.replication import ReplicationApi
+from lab.pve.vzdump_files import FileBackups
 from lab.pve.zfs import ZfsApi
 
 # One PVE second is one real millisecond: tasks run in the background (clients must poll, as on a real node),
@@ -37,6 +38,7 @@ TIME_SCALE = 0.001
 
 
 class LabPve(
+    FileBackups,
     PbsBackups,
     MigrateApi,
     PurgeOnDestroy,

@@ -34,9 +34,21 @@ class PveTwin:
         hosts = sorted({self.context.host, "localhost", "127.0.0.1"})
         cert_path, key_path = self.context.ca.issue(SERVICE, hosts)
         await self.pve.start(cert_path, key_path)
+        if self.context.guests is not None:
+            self.context.guests.start_watching(self.running_vms)
 
     async def stop(self):
+        if self.context.guests is not None:
+            await self.context.guests.stop()
         await self.pve.stop()
+
+    def running_vms(self):
+        """{vmid: name} of the qemu VMs that run now: each gets a lab guest (lab.guests) with its name."""
+        return {
+            vm.vmid: str(vm.config.get("name") or "vm%d" % vm.vmid)
+            for vm in self.pve.vms
+            if vm.status == "running" and not vm.template
+        }
 
     def env(self):
         return {

@@ -10,7 +10,9 @@ and the rows are kept for the rest of the run, so a module never reads N+1 times
 
 from __future__ import annotations
 
-from ansible_collections.tappaas.platform.plugins.module_utils.errors import ApiError
+import re
+
+from ansible_collections.tappaas.platform.plugins.module_utils.errors import ApiError, NotFound
 from ansible_collections.tappaas.platform.plugins.module_utils.http_client import HttpClient
 
 # Keys of error bodies, best first: UserExceptions and router errors use errorMessage, auth errors message.
@@ -18,6 +20,11 @@ OPNSENSE_MESSAGE_KEYS = ("errorMessage", "message", "status_msg")
 TRANSIENT_WORDS = ("lock", "timeout", "temporarily")
 # 25.7 changed search rows from display values to raw values; older releases would need a get per row.
 MINIMUM_VERSION = (25, 7)
+# interfaces/assignment arrived in 26.7; before it, interfaces are assigned by the SSH bootstrap (network role).
+ASSIGNMENT_API_VERSION = (26, 7)
+# The Phalcon router (24.1 and earlier) answered an unknown controller or action with HTTP 400 and this message;
+# the router of 24.7+ answers 404 "Endpoint not found" (also for a missing required parameter such as the uuid).
+PHALCON_NOT_FOUND = re.compile(r"^(controller|action) .+ not found", re.IGNORECASE)
 
 
 class ValidationFailed(ApiError):
@@ -31,6 +38,30 @@ class ValidationFailed(ApiError):
 
 def _join(value):
     return " / ".join(str(item) for item in value) if isinstance(value, list) else str(value)
+
+
+class EndpointNotFound(NotFound):
+    """The firewall has no such API endpoint: a plugin is missing, or the release predates (or dropped) it.
+
+    OPNsense never answers a missing object with 404 (get gives [], del gives "not found"), so every 404 is this.
+    """
+
+    def __init__(self, path, cause):
+        super().__init__(
+            "OPNsense has no endpoint api/%s (%s): its plugin is not installed or this release lacks it"
+            % (path, cause.message),
+            status=cause.status,
+            method=cause.method,
+            url=cause.url,
+            body=cause.body,
+        )
+
+
+def is_missing_endpoint(error):
+    """Whether an ApiError is the router saying the endpoint does not exist, on either router generation."""
+    if error.status == 404:
+        return True
+    return error.status == 400 and bool(PHALCON_NOT_FOUND.match(error.message or ""))
 
 
 class OpnsenseHttpClient(HttpClient):
@@ -68,10 +99,18 @@ class OpnsenseApi:
 
     def post(self, path, body=None):
         # An action without a body must not claim a JSON body: OPNsense answers 400 "Invalid JSON syntax".
-        return self.client.request("POST", path, json_body=body if body is not None else None).data
+        return self._request("POST", path, json_body=body if body is not None else None)
 
     def get(self, path, params=None):
-        return self.client.request("GET", path, params=params).data
+        return self._request("GET", path, params=params)
+
+    def _request(self, method, path, **kwargs):
+        try:
+            return self.client.request(method, path, **kwargs).data
+        except ApiError as exc:
+            if is_missing_endpoint(exc):
+                raise EndpointNotFound(path, exc) from exc
+            raise
 
     def detect_version(self):
         """The product version, asked once per connection; refuses releases whose rows this client cannot read."""
@@ -84,6 +123,10 @@ class OpnsenseApi:
                     % (self._version or "(unknown version)")
                 )
         return self._version
+
+    def at_least(self, version):
+        """Whether the firewall's release is `version` (a (major, minor) tuple) or later."""
+        return version_tuple(self.detect_version()) >= tuple(version)
 
     def controller(self, base, item, post_key, id_key="uuid"):
         key = (base, item)

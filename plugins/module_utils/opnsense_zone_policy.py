@@ -3,8 +3,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The network plan of a site: zones and module specs to VLANs, DHCP, DNS records, aliases and filter rules.
 
-Pure: no API calls, so the network role, its check mode and the documentation's zone policy diagram all see the
-same plan. Rule ids follow upstream TAPPaaS (tappaas-module:<vm>:<dir>:<peer>:<port>[/proto]) so that a rule is
+Pure: no API calls, so the network role, the module role, their check mode and the documentation's zone policy
+diagram all see the same plan. The zone policy (filter_rules) is the network role's scope; each module's pinholes
+(module_pinholes) are a scope of the module itself (module_rule_scope), so that removing a module removes exactly
+its rules. Rule ids follow upstream TAPPaaS (tappaas-module:<vm>:<dir>:<peer>:<port>[/proto]) so that a rule is
 the same rule on every run; bands place them (anti-lockout first, pinholes before the zone-level deny).
 """
 
@@ -17,6 +19,14 @@ from ansible_collections.tappaas.platform.plugins.module_utils.errors import Inv
 RFC1918_ALIAS = "tappaas_rfc1918"
 RFC1918 = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 MODULE_ALIAS = "tappaas_module_%s"
+
+
+def module_alias(name):
+    """The host alias of a module; OPNsense alias names allow letters, digits and _ only, module names use -."""
+    return MODULE_ALIAS % name.replace("-", "_")
+
+
+MODULE_RULE_SCOPE = "tappaas:module:%s"
 DNS_PORT = "53"
 PROXY_PORTS = ("80", "443")
 DIRECTIONS = {"ingress": "in", "egress": "out"}
@@ -35,6 +45,11 @@ def _gateway(zone):
 def _protocol(rule):
     protocol = str(rule.get("protocol") or "tcp").upper()
     return "TCP/UDP" if protocol in ("TCP/UDP", "TCPUDP") else protocol
+
+
+def module_rule_scope(name):
+    """The opnsense_rules scope that holds the pinholes of one module."""
+    return MODULE_RULE_SCOPE % name
 
 
 def active_zones(zones):
@@ -58,8 +73,15 @@ def check_isolation(zones, isolated, management):
 
 
 def vlans(zones, parent):
+    # address: the zone gateway with the zone's prefix, what the SSH bootstrap gives the interface before 26.7.
     return [
-        {"zone": name, "tag": zone["vlan"], "parent": parent, "description": name}
+        {
+            "zone": name,
+            "tag": zone["vlan"],
+            "parent": parent,
+            "description": name,
+            "address": "%s/%d" % (_gateway(zone), ipaddress.ip_network(zone["cidr"]).prefixlen),
+        }
         for name, zone in sorted(active_zones(zones).items())
         if zone["vlan"]
     ]
@@ -102,7 +124,7 @@ def aliases(modules, addresses):
     for name in sorted(modules):
         if name in addresses:
             found.append(
-                {"name": MODULE_ALIAS % name, "type": "host", "content": [addresses[name]], "description": name}
+                {"name": module_alias(name), "type": "host", "content": [addresses[name]], "description": name}
             )
     return found
 
@@ -122,7 +144,7 @@ class _Compiler:
     def net(self, peer):
         """Source or destination for a peer: a module's host alias or a zone's network."""
         if peer in self.modules:
-            return MODULE_ALIAS % peer
+            return module_alias(peer)
         return self.zones[peer]["cidr"]
 
     def zone_of(self, peer):
@@ -183,40 +205,50 @@ class _Compiler:
                     description="clients reach the reverse proxy",
                 )
 
-    def pinholes(self, path="tappaas_modules"):
-        for name, module in sorted(self.modules.items()):
-            firewall = module.get("firewall") or {}
-            own_zone = module["zone"]
-            for direction, peer_key, band in (("ingress", "from", "module_ingress"), ("egress", "to", "module_egress")):
-                for index, rule in enumerate(firewall.get(direction) or []):
-                    where = "%s.%s.firewall.%s[%d]" % (path, name, direction, index)
-                    peer = rule.get(peer_key)
-                    if peer not in self.modules and peer not in self.zones:
-                        raise InvalidInput(where + "." + peer_key, "unknown zone or module '%s'" % peer)
-                    peer_zone = self.zone_of(peer)
-                    if peer_zone == own_zone:
-                        continue  # traffic inside a zone never passes the firewall
-                    if direction == "ingress" and peer_zone not in (
-                        self.zones[own_zone].get("pinhole_allowed_from") or []
-                    ):
-                        raise InvalidInput(
-                            where + ".from",
-                            "zone '%s' may not open pinholes into zone '%s'" % (peer_zone, own_zone),
-                        )
-                    source, target = (peer, name) if direction == "ingress" else (name, peer)
-                    protocol = _protocol(rule)
-                    for port in rule.get("ports") or []:
-                        suffix = "" if protocol == "TCP" else "/" + protocol.lower()
-                        self.add(
-                            id="tappaas-module:%s:%s:%s:%s%s" % (name, DIRECTIONS[direction], peer, port, suffix),
-                            band=band,
-                            interface=[self.interface(self.zone_of(source))],
-                            protocol=protocol,
-                            source_net=self.net(source),
-                            destination_net=self.net(target),
-                            destination_port=str(port),
-                            description=rule.get("description") or "%s %s %s" % (name, direction, peer),
-                        )
+    def pinhole_zones(self, name):
+        """Zones whose interface the pinholes of one module need: its own and those of its peers."""
+        module = self.modules[name]
+        found = {module["zone"]}
+        firewall = module.get("firewall") or {}
+        for direction, peer_key in (("ingress", "from"), ("egress", "to")):
+            for rule in firewall.get(direction) or []:
+                peer = rule.get(peer_key)
+                if peer in self.modules or peer in self.zones:
+                    found.add(self.zone_of(peer))
+        return sorted(found)
+
+    def pinholes(self, name, path="tappaas_modules"):
+        module = self.modules[name]
+        firewall = module.get("firewall") or {}
+        own_zone = module["zone"]
+        for direction, peer_key, band in (("ingress", "from", "module_ingress"), ("egress", "to", "module_egress")):
+            for index, rule in enumerate(firewall.get(direction) or []):
+                where = "%s.%s.firewall.%s[%d]" % (path, name, direction, index)
+                peer = rule.get(peer_key)
+                if peer not in self.modules and peer not in self.zones:
+                    raise InvalidInput(where + "." + peer_key, "unknown zone or module '%s'" % peer)
+                peer_zone = self.zone_of(peer)
+                if peer_zone == own_zone:
+                    continue  # traffic inside a zone never passes the firewall
+                if direction == "ingress" and peer_zone not in (self.zones[own_zone].get("pinhole_allowed_from") or []):
+                    raise InvalidInput(
+                        where + ".from",
+                        "zone '%s' may not open pinholes into zone '%s'" % (peer_zone, own_zone),
+                    )
+                source, target = (peer, name) if direction == "ingress" else (name, peer)
+                protocol = _protocol(rule)
+                for port in rule.get("ports") or []:
+                    suffix = "" if protocol == "TCP" else "/" + protocol.lower()
+                    self.add(
+                        id="tappaas-module:%s:%s:%s:%s%s" % (name, DIRECTIONS[direction], peer, port, suffix),
+                        band=band,
+                        interface=[self.interface(self.zone_of(source))],
+                        protocol=protocol,
+                        source_net=self.net(source),
+                        destination_net=self.net(target),
+                        destination_port=str(port),
+                        description=rule.get("description") or "%s %s %s" % (name, direction, peer),
+                    )
 
     def zone_rules(self):
         for name, zone in sorted(self.zones.items()):
@@ -251,15 +283,42 @@ class _Compiler:
 
 
 def filter_rules(zones, modules, interfaces, management=("mgmt",), management_ports=(443,), isolated=()):
-    """The zone policy as rules for opnsense_rules, in the order the bands want them."""
+    """The zone policy as rules for opnsense_rules, in the order the bands want them.
+
+    The modules give the proxy reachability of the published ones; their pinholes are not here but in the scope of
+    each module (module_pinholes), which the module role owns.
+    """
     check_isolation(active_zones(zones), isolated, management)
     compiler = _Compiler(zones, modules, interfaces, list(management), list(management_ports))
     compiler.anti_lockout()
     compiler.infrastructure()
     compiler.proxy_reachability()
-    compiler.pinholes()
     compiler.zone_rules()
     return compiler.rules
+
+
+def module_pinholes(name, modules, zones, interfaces):
+    """The pinholes of one module as rules for opnsense_rules in its own scope (module_rule_scope).
+
+    modules are the present modules of the site (a peer must be one of them or a zone); interfaces map zones to
+    OPNsense interfaces, a zone missing from them keeps its name. Raises InvalidInput naming the field.
+    """
+    if name not in modules:
+        raise InvalidInput("module_name", "'%s' is not one of the modules given" % name)
+    compiler = _Compiler(zones, modules, interfaces, [], [])
+    if modules[name].get("zone") not in compiler.zones:
+        raise InvalidInput(
+            "tappaas_modules.%s.zone" % name, "unknown or inactive zone '%s'" % modules[name].get("zone")
+        )
+    compiler.pinholes(name)
+    return compiler.rules
+
+
+def module_pinhole_zones(name, modules, zones):
+    """The zones whose OPNsense interface the pinholes of one module use (its own zone and its peers' zones)."""
+    if name not in modules:
+        raise InvalidInput("module_name", "'%s' is not one of the modules given" % name)
+    return _Compiler(zones, modules, {}, [], []).pinhole_zones(name)
 
 
 def reverse_proxy_routes(site, modules, addresses, zones, internal_domain):

@@ -89,6 +89,11 @@ snapshot_rules:
   description: Number of filter rules recorded (O(state=snapshot)).
   returned: when O(state=snapshot)
   type: int
+product_version:
+  description: The firewall's OPNsense release, as C(core/firmware/info) reports it (O(state=snapshot)).
+  returned: when O(state=snapshot)
+  type: str
+  sample: 26.1.11
 """
 
 import json
@@ -116,7 +121,8 @@ def snapshot(module, api):
         with os.fdopen(fd, "w") as handle:
             json.dump({"rules": rows}, handle, sort_keys=True, indent=1)
         os.replace(path + ".tmp", path)
-    return {"changed": False, "applied": [], "snapshot_rules": len(rows)}
+    # The version was read for the rows anyway; the network role decides on the SSH bootstrap by it.
+    return {"changed": False, "applied": [], "snapshot_rules": len(rows), "product_version": api.detect_version()}
 
 
 def _apply(api, service):

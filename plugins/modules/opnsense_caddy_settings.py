@@ -12,7 +12,8 @@ version_added: 0.1.0
 author: TAPPaaS contributors (@TAPPaaS)
 description:
   - Sets Caddy's general settings (Services > Caddy Web Server > General Settings) - whether it runs, the ACME
-    account e-mail, and the DNS provider and API token Caddy uses for DNS-01 challenges.
+    account e-mail, the DNS provider and API token Caddy uses for DNS-01 challenges, and the forward-auth
+    provider that routes with C(forward_auth) send their requests through.
   - Only the options given are compared and written. The DNS API token is never shown in output or diffs.
   - Needs the C(os-caddy) plugin. Changes reach Caddy when M(tappaas.platform.opnsense_apply) applies C(caddy).
 options:
@@ -28,6 +29,24 @@ options:
   dns_api_key:
     description: API token of O(dns_provider). Keep it in the vault.
     type: str
+  auth_provider:
+    description:
+      - Forward-auth provider of the routes with C(forward_auth) (M(tappaas.platform.opnsense_reverse_proxy)),
+        C(authentik) or C(authelia); an empty string turns it off.
+    type: str
+    choices: ["", authentik, authelia]
+  auth_host:
+    description: Host name or address where Caddy reaches the provider, for authentik the server that runs its outpost.
+    type: str
+  auth_port:
+    description: Port of O(auth_host).
+    type: int
+  auth_tls:
+    description: Whether Caddy talks HTTPS to O(auth_host).
+    type: bool
+  auth_uri:
+    description: Path Caddy asks, for authentik's outpost C(/outpost.goauthentik.io/auth/caddy).
+    type: str
 extends_documentation_fragment:
   - tappaas.platform.opnsense
   - tappaas.platform.attributes
@@ -41,6 +60,14 @@ EXAMPLES = r"""
     acme_email: admin@example.org
     dns_provider: cloudflare
     dns_api_key: "{{ vault_cloudflare_token }}"
+
+- name: Routes with forward_auth ask the authentik outpost first
+  tappaas.platform.opnsense_caddy_settings:
+    auth_provider: authentik
+    auth_host: auth.example.org
+    auth_port: 443
+    auth_tls: true
+    auth_uri: /outpost.goauthentik.io/auth/caddy
 """
 
 RETURN = r"""
@@ -87,6 +114,11 @@ DESCRIPTOR = ResourceDescriptor(
         Field("acme_email", api_name="TlsEmail"),
         Field("dns_provider", api_name="TlsDnsProvider"),
         Field("dns_api_key", api_name="TlsDnsApiKey", secret=True),
+        Field("auth_provider", api_name="AuthProvider"),
+        Field("auth_host", api_name="AuthToDomain"),
+        Field("auth_port", kind="int", api_name="AuthToPort"),
+        Field("auth_tls", kind="bool", api_name="AuthToTls"),
+        Field("auth_uri", api_name="AuthToUri"),
     ],
 )
 
@@ -114,6 +146,11 @@ def main():
             acme_email=dict(type="str"),
             dns_provider=dict(type="str"),
             dns_api_key=dict(type="str", no_log=True),
+            auth_provider=dict(type="str", choices=["", "authentik", "authelia"]),
+            auth_host=dict(type="str"),
+            auth_port=dict(type="int"),
+            auth_tls=dict(type="bool"),
+            auth_uri=dict(type="str"),
         ),
     )
     run_module(module, lambda: run(module))

@@ -15,8 +15,8 @@ description:
     assignment, through the interface assignment API of OPNsense 26.7 and later. OPNsense picks the next free
     C(optN); it is returned in RV(resource) as C(uuid).
   - The device is the identity. Locked interfaces cannot be removed.
-  - Releases before 26.7 have no assignment API. The module then fails and says so; assign the interfaces there
-    with the bootstrap path described in the network guide (one console or SSH step per device).
+  - Releases before 26.7 have no assignment API. The module then fails before any write and says so; the
+    C(tappaas.platform.network) role assigns the interfaces there over SSH instead (see the network guide).
   - No released OPNsense can set an interface's IP address through the API yet; the network guide explains the
     bootstrap step for that as well.
   - Changes take effect when M(tappaas.platform.opnsense_apply) applies the C(assignment) service.
@@ -82,7 +82,8 @@ pending_services:
 """
 
 from ansible_collections.tappaas.platform.plugins.module_utils.ansible_base import create_module, run_module
-from ansible_collections.tappaas.platform.plugins.module_utils.errors import ApiError, NotFound
+from ansible_collections.tappaas.platform.plugins.module_utils.errors import ApiError
+from ansible_collections.tappaas.platform.plugins.module_utils.opnsense_client import ASSIGNMENT_API_VERSION
 from ansible_collections.tappaas.platform.plugins.module_utils.opnsense_resource import (
     ControllerResource,
     connect,
@@ -105,16 +106,17 @@ DESCRIPTOR = ResourceDescriptor(
 def run(module):
     params = module.params
     api = connect(params)
+    # Decided by the release, not by probing: a 404 could as well be a proxy or a typo in the path.
+    if not api.at_least(ASSIGNMENT_API_VERSION):
+        raise ApiError(
+            "OPNsense %s has no interface assignment API (it arrived in 26.7): assign %s with the SSH bootstrap "
+            "of the network role (assign_interfaces_ssh.yml, see the network guide)"
+            % (api.detect_version(), params["device"])
+        )
     controller = api.controller(*DESCRIPTOR.endpoint)
     desired = {name: params[name] for name in DESCRIPTOR.fields}
     engine = ResourceEngine(ControllerResource(controller, DESCRIPTOR), DESCRIPTOR, module.check_mode)
-    try:
-        return module_result(engine.ensure(desired, params["state"]), "assignment")
-    except NotFound as exc:
-        raise ApiError(
-            "OPNsense %s has no interface assignment API (it arrived in 26.7): assign %s with the bootstrap "
-            "step of the network guide, then rerun (%s)" % (api.detect_version(), params["device"], exc)
-        ) from exc
+    return module_result(engine.ensure(desired, params["state"]), "assignment")
 
 
 def main():

@@ -7,25 +7,41 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: opnsense_reverse_proxy
-short_description: Publish a domain through the Caddy reverse proxy on OPNsense
+short_description: Publish a host name through the Caddy reverse proxy on OPNsense
 version_added: 0.1.0
 author: TAPPaaS contributors (@TAPPaaS)
 description:
   - Makes one route of the os-caddy plugin (Services > Caddy Web Server > Reverse Proxy) match the options
-    (a domain, the handler that forwards it to an upstream, and an access list of the networks allowed in).
-  - The domain is the identity; the access list is named after it and the handler is the domain's catch-all
-    handler (no path).
-  - Removing a route deletes the handler first, then the domain, then its access list, as Caddy's safe delete
-    requires.
+    (a domain or a subdomain, the handler that forwards it to an upstream, and an access list of the networks
+    allowed in).
+  - Without O(wildcard_domain) the route is its own domain and gets its own certificate. With it, the route is a
+    subdomain of that wildcard domain (for example C(cloud.example.org) under C(*.example.org)) and shares the
+    wildcard's one certificate. The wildcard domain itself is a route without O(upstream_host).
+  - The host name O(domain) is the identity in both forms; when a route changes form, the new form is made first
+    and the old one removed after. The access list is named after the host name and the handler is the catch-all
+    handler (no path) of the domain or subdomain.
+  - Removing a route deletes the handler first, then the subdomain or domain, then its access list, as Caddy's
+    safe delete requires. A domain that subdomains still hang under is not removed; the API's refusal is reported
+    and nothing is changed.
   - Needs the C(os-caddy) plugin (M(tappaas.platform.opnsense_package)). Changes reach Caddy when
     M(tappaas.platform.opnsense_apply) applies the C(caddy) service.
 options:
   domain:
-    description: Domain served, for example C(cloud.example.org).
+    description:
+      - Host name served, for example C(cloud.example.org), or a wildcard domain such as C(*.example.org).
     type: str
     required: true
+  wildcard_domain:
+    description:
+      - Publish O(domain) as a subdomain of this wildcard domain (C(*.example.org)), which must exist already
+        (in check mode it may be one an earlier task would create).
+      - O(domain) must then be exactly one label under it; anything else is refused before a write.
+    type: str
   upstream_host:
-    description: Host name or address of the upstream. Required when O(state=present).
+    description:
+      - Host name or address of the upstream.
+      - Required for a subdomain. A domain without it has no handler of its own, which is how a wildcard domain
+        that only carries subdomains is declared.
     type: str
   upstream_port:
     description: Port of the upstream.
@@ -41,14 +57,23 @@ options:
     type: list
     elements: str
     default: []
+  forward_auth:
+    description:
+      - Send every request through the forward-auth provider of Caddy's general settings (an authentik outpost,
+        set with M(tappaas.platform.opnsense_caddy_settings)) before it reaches the upstream.
+    type: bool
+    default: false
   dns_challenge:
     description:
-      - Obtain the domain's certificate by DNS-01.
+      - Obtain the domain's certificate by DNS-01 (a wildcard domain needs it).
       - The provider and its token are set with M(tappaas.platform.opnsense_caddy_settings).
+      - Not for a subdomain, which serves its wildcard domain's certificate.
     type: bool
     default: false
   certificate:
-    description: Reference id of an OPNsense certificate to serve instead of one Caddy obtains itself.
+    description:
+      - Reference id of an OPNsense certificate to serve instead of one Caddy obtains itself.
+      - Not for a subdomain.
     type: str
   description:
     description: Free text shown in the GUI.
@@ -65,20 +90,38 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
-- name: Publish nextcloud to the home and work zones
+- name: Publish nextcloud to the home and work zones, with its own certificate
   tappaas.platform.opnsense_reverse_proxy:
     domain: cloud.example.org
     upstream_host: nextcloud.srv-home.internal
     upstream_port: 80
     allowed_networks: [10.3.10.0/24, 10.3.20.0/24]
+
+- name: One wildcard certificate by DNS-01 for every application
+  tappaas.platform.opnsense_reverse_proxy:
+    domain: "*.example.org"
+    dns_challenge: true
+
+- name: Publish whoami as a subdomain of it, behind the authentik outpost
+  tappaas.platform.opnsense_reverse_proxy:
+    domain: whoami.example.org
+    wildcard_domain: "*.example.org"
+    upstream_host: whoami.srv-home.internal
+    forward_auth: true
 """
 
 RETURN = r"""
 parts:
-  description: What was done to the access list, the domain and the handler (C(create), C(update), C(delete), C(none)).
+  description:
+    - What was done to each part (C(create), C(update), C(delete), C(none)) - C(access_list), C(domain) or
+      C(subdomain), and C(handler); C(replaced_*) parts are those of the old form when the route changed form.
   returned: always
   type: dict
-  sample: {access_list: create, domain: create, handler: create}
+  sample: {access_list: create, subdomain: create, handler: create}
+diff:
+  description: The parts that changed, before and after, normalised.
+  returned: always
+  type: dict
 pending_services:
   description: C([caddy]) when something changed, else an empty list.
   returned: always
@@ -87,123 +130,37 @@ pending_services:
 """
 
 from ansible_collections.tappaas.platform.plugins.module_utils.ansible_base import create_module, run_module
-from ansible_collections.tappaas.platform.plugins.module_utils.errors import ApiError, NotFound
-from ansible_collections.tappaas.platform.plugins.module_utils.opnsense_resource import ControllerResource, connect
-from ansible_collections.tappaas.platform.plugins.module_utils.resource import Field, ResourceDescriptor, ResourceEngine
-
-BASE = "caddy/reverse_proxy"
-ACCESS_LIST = ResourceDescriptor(
-    "Caddy access list",
-    "name",
-    [
-        Field("name", api_name="accesslistName"),
-        Field("networks", kind="set", api_name="clientIps"),
-        Field("description"),
-    ],
-    endpoint=(BASE, "AccessList", "accesslist"),
-)
-DOMAIN = ResourceDescriptor(
-    "Caddy domain",
-    "domain",
-    [
-        Field("domain", api_name="FromDomain"),
-        Field("access_list", api_name="accesslist"),
-        Field("certificate", api_name="CustomCertificate"),
-        Field("dns_challenge", kind="bool", api_name="DnsChallenge"),
-        Field("description"),
-        Field("enabled", kind="bool"),
-    ],
-    endpoint=(BASE, "ReverseProxy", "reverse"),
-)
-HANDLER = ResourceDescriptor(
-    "Caddy handler",
-    ("domain_uuid", "path"),
-    [
-        Field("domain_uuid", api_name="reverse"),
-        Field("path", api_name="HandlePath"),
-        Field("directive", api_name="HandleDirective"),
-        Field("upstream_host", api_name="ToDomain"),
-        Field("upstream_port", kind="int", api_name="ToPort"),
-        Field("upstream_tls", api_name="HttpTls"),
-        Field("description"),
-    ],
-    endpoint=(BASE, "Handle", "handle"),
-)
-# A uuid that cannot exist, for the parts a check-mode run would create under a domain it did not create.
-NOT_YET_CREATED = "00000000-0000-4000-8000-000000000000"
+from ansible_collections.tappaas.platform.plugins.module_utils.errors import ApiError, InvalidInput, NotFound
+from ansible_collections.tappaas.platform.plugins.module_utils.opnsense_caddy import CaddyRoute
+from ansible_collections.tappaas.platform.plugins.module_utils.opnsense_resource import connect
 
 
-def _engine(api, descriptor, check_mode):
-    return ResourceEngine(ControllerResource(api.controller(*descriptor.endpoint), descriptor), descriptor, check_mode)
-
-
-def _uuid(result):
-    return (result.resource or {}).get("uuid") or NOT_YET_CREATED
-
-
-def present(module, api):
-    params = module.params
-    check = module.check_mode
-    parts = {}
-    access_lists = _engine(api, ACCESS_LIST, check)
-    access_uuid = ""
-    if params["allowed_networks"]:
-        access = access_lists.ensure(
-            {"name": params["domain"], "networks": params["allowed_networks"], "description": "clients allowed in"}
-        )
-        parts["access_list"], access_uuid = access.action, _uuid(access)
-    domain = _engine(api, DOMAIN, check).ensure(
-        {
-            "domain": params["domain"],
-            "access_list": access_uuid,
-            "certificate": params["certificate"] or "",
-            "dns_challenge": params["dns_challenge"],
-            "description": params["description"],
-            "enabled": True,
-        }
-    )
-    parts["domain"] = domain.action
-    if not params["allowed_networks"]:
-        # Only now that the domain no longer points at it does Caddy's safe delete let the list go.
-        parts["access_list"] = access_lists.ensure({"name": params["domain"]}, "absent").action
-    handler = _engine(api, HANDLER, check).ensure(
-        {
-            "domain_uuid": _uuid(domain),
-            "path": "",
-            "directive": "reverse_proxy",
-            "upstream_host": params["upstream_host"],
-            "upstream_port": params["upstream_port"],
-            "upstream_tls": "1" if params["upstream_tls"] else "0",
-            "description": params["description"],
-        }
-    )
-    parts["handler"] = handler.action
-    return parts
-
-
-def absent(module, api):
-    check = module.check_mode
-    parts = {}
-    domains = api.controller(*DOMAIN.endpoint).find({"FromDomain": module.params["domain"]})
-    handlers = api.controller(*HANDLER.endpoint)
-    handler_rows = [row for row in handlers.rows().values() if domains and row.get("reverse") == domains[0]["uuid"]]
-    for row in handler_rows:
-        if not check:
-            handlers.delete(row["uuid"])
-    parts["handler"] = "delete" if handler_rows else "none"
-    parts["domain"] = _engine(api, DOMAIN, check).ensure({"domain": module.params["domain"]}, "absent").action
-    parts["access_list"] = _engine(api, ACCESS_LIST, check).ensure({"name": module.params["domain"]}, "absent").action
-    return parts
+def check_options(params):
+    """Option combinations the argument spec cannot express, refused before anything is read or written."""
+    if params["state"] == "absent" or not params["wildcard_domain"]:
+        return
+    if not params["upstream_host"]:
+        raise InvalidInput("upstream_host", "is required for a subdomain route (one with wildcard_domain)")
+    for name in ("certificate", "dns_challenge"):
+        if params[name]:
+            raise InvalidInput(name, "a subdomain serves the certificate of its wildcard domain; set %s there" % name)
 
 
 def run(module):
-    api = connect(module.params)
+    params = module.params
+    check_options(params)
+    route = CaddyRoute(connect(params), module.check_mode)
     try:
-        parts = present(module, api) if module.params["state"] == "present" else absent(module, api)
+        if params["state"] == "absent":
+            parts = route.absent(params)
+        elif params["wildcard_domain"]:
+            parts = route.present_subdomain(params)
+        else:
+            parts = route.present_domain(params)
     except NotFound as exc:
         raise ApiError("the Caddy API is missing (%s); install os-caddy with opnsense_package first" % exc) from exc
     changed = any(action != "none" for action in parts.values())
-    return {"changed": changed, "parts": parts, "pending_services": ["caddy"] if changed else []}
+    return {"changed": changed, "parts": parts, "diff": route.diff(), "pending_services": ["caddy"] if changed else []}
 
 
 def main():
@@ -211,16 +168,17 @@ def main():
         "opnsense",
         dict(
             domain=dict(type="str", required=True),
+            wildcard_domain=dict(type="str"),
             upstream_host=dict(type="str"),
             upstream_port=dict(type="int"),
             upstream_tls=dict(type="bool", default=False),
             allowed_networks=dict(type="list", elements="str", default=[]),
+            forward_auth=dict(type="bool", default=False),
             dns_challenge=dict(type="bool", default=False),
             certificate=dict(type="str"),
             description=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
         ),
-        required_if=[("state", "present", ("upstream_host",))],
     )
     run_module(module, lambda: run(module))
 

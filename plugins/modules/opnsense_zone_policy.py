@@ -15,10 +15,13 @@ description:
     (VLANs, Kea subnets with pools, Unbound records C(<module>.<zone>.internal), aliases, the filter rules of the
     zone policy and the reverse proxy routes). It talks to no API and changes nothing.
   - "The zone policy, in band order: an anti-lockout rule per management port first, DNS on the firewall for
-    every zone, per-module pinholes from the module specs, then per zone its C(access_to) rules, a block of every
-    other private (RFC 1918) network, and internet egress unless the zone has C(egress: false)."
+    every zone, the reverse proxy ports for the zones published modules let in, then per zone its C(access_to)
+    rules, a block of every other private (RFC 1918) network, and internet egress unless the zone has
+    C(egress: false)."
+  - Module pinholes are not part of it; each module's pinholes are a rule scope of their own that the module role
+    compiles with the C(tappaas.platform.module_pinholes) filter.
   - Fails naming the field when an isolated zone appears in the access list of a zone that is not a management
-    zone, or when a module opens a pinhole from a zone its target zone does not allow.
+    zone.
 options:
   zones:
     description: The zones, as in C(tappaas_zones).
@@ -84,7 +87,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 vlans:
-  description: One VLAN per active tagged zone (zone, tag, parent, description).
+  description: One VLAN per active tagged zone (zone, tag, parent, description, and address, the gateway as CIDR).
   returned: always
   type: list
   elements: dict

@@ -7,22 +7,28 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: proxmox_restore
-short_description: Restore a Proxmox VE guest from a PBS or vzdump backup
+short_description: Restore a Proxmox VE VM from a PBS snapshot or a vzdump archive
 version_added: 0.1.0
 author: TAPPaaS contributors (@TAPPaaS)
 description:
-  - Restores a VM from a backup volume (a PBS snapshot such as C(tappaas_backup:backup/vm/110/2026-11-21T21:00:00Z)
-    or a vzdump archive) onto a node and storage, as the same vmid or a new one.
+  - Restores a VM from a backup volume onto a node and storage, as the same vmid or a new one. The volume is a PBS
+    snapshot such as C(tappaas_backup:backup/vm/110/2026-11-21T21:00:00Z) or a plain vzdump archive on a file
+    storage such as C(local:backup/vzdump-qemu-110-2026_11_21-21_00_00.vma.zst).
   - The backup is O(archive), or the newest (or O(snapshot)) backup of O(source_vmid) on O(source_storage).
+  - A storage that is not shared (such as C(local)) is one directory per node, so its archives are found and
+    restored only on the node that wrote them; give that node as O(node).
   - A guest that exists already is left alone (no change) unless O(force) is set; a running guest is replaced only
     when O(stop_running) is also set. So a rerun restores nothing twice unless asked to.
+  - Everything is checked (node, storage, archive) before anything is changed.
 extends_documentation_fragment:
   - tappaas.platform.proxmox
   - tappaas.platform.attributes
   - tappaas.platform.attributes.actiongroup_proxmox
 attributes:
   diff_mode:
-    support: none
+    support: full
+    details: Before is the guest's config now (empty when there is none), after is the config the archive holds;
+      C(cipassword) is masked.
   idempotent:
     support: partial
     details: Without O(force) a second run changes nothing; with O(force) every run restores again.
@@ -39,16 +45,22 @@ options:
     description: Where the guest's disks go; their old storage when not set.
     type: str
   archive:
-    description: The backup volume to restore.
+    description:
+      - The backup volume to restore, V(<storage>:backup/vm/<vmid>/<YYYY-MM-DDTHH:MM:SSZ>) (PBS) or
+        V(<storage>:backup/vzdump-qemu-<vmid>-<YYYY_MM_DD-HH_MM_SS>.vma[.zst|.gz|.lzo]) (vzdump).
+      - It must exist on O(node)'s view of the storage.
     type: str
   source_storage:
-    description: The backup storage to pick the backup from, when O(archive) is not given.
+    description: The backup storage (PBS, or a file storage with content C(backup)) to pick the backup from, when
+      O(archive) is not given.
     type: str
   source_vmid:
     description: The guest whose backup is restored; O(vmid) when not set (restore as a new guest otherwise).
     type: int
   snapshot:
-    description: V(latest), or the backup time of the snapshot to restore (for example V(2026-11-21T21:00:00Z)).
+    description:
+      - V(latest), or the backup to restore by its time in UTC (for example V(2026-11-21T21:00:00Z)) or by the
+        last part of its volume id (for example V(vzdump-qemu-110-2026_11_21-21_00_00.vma.zst)).
     type: str
     default: latest
   force:
@@ -82,6 +94,22 @@ EXAMPLES = r"""
     source_storage: tappaas_backup
     force: true
     start: true
+
+- name: Restore the newest vzdump archive of guest 110 on tappaas1's local storage as a new guest 310
+  tappaas.platform.proxmox_restore:
+    vmid: 310
+    node: tappaas1
+    storage: tank1
+    source_storage: local
+    source_vmid: 110
+    unique: true
+
+- name: Restore one named vzdump archive over the stopped guest 110
+  tappaas.platform.proxmox_restore:
+    vmid: 110
+    node: tappaas1
+    archive: local:backup/vzdump-qemu-110-2026_11_21-21_00_00.vma.zst
+    force: true
 """
 
 RETURN = r"""
@@ -97,6 +125,10 @@ seconds:
   description: Wall-clock seconds the restore took, from the first task to the last.
   returned: when restored and not in check mode
   type: float
+diff:
+  description: The guest's config before and after (the archive's), with C(cipassword) masked.
+  returned: in diff mode
+  type: dict
 msg:
   description: Why nothing was restored.
   returned: when nothing was restored
@@ -104,7 +136,7 @@ msg:
 """
 
 from ansible_collections.tappaas.platform.plugins.module_utils.ansible_base import create_module, run_module
-from ansible_collections.tappaas.platform.plugins.module_utils.backup_restore import plan, restore
+from ansible_collections.tappaas.platform.plugins.module_utils.backup_restore import diff, plan, restore
 from ansible_collections.tappaas.platform.plugins.module_utils.pve import PveClient
 
 
@@ -134,6 +166,8 @@ def main():
         client = PveClient.from_params(params)
         steps = plan(client, params)
         result = {"archive": steps["archive"], "restored": steps["action"] == "restore"}
+        if module._diff:
+            result["diff"] = diff(client, params, steps)
         if steps["action"] == "none":
             return dict(result, changed=False, msg=steps["reason"])
         result["changed"] = True

@@ -22,6 +22,9 @@ from ansible_collections.tappaas.platform.plugins.plugin_utils.definition_schema
     schema_problems,
 )
 
+# tappaas_module_<name> (15 + 16 characters) is the longest alias name OPNsense accepts (31).
+MODULE_NAME_MAX = 16
+
 DEFINITION_VARIABLES = ("tappaas_site", "tappaas_nodes", "tappaas_zones", "tappaas_tanks", "tappaas_modules")
 
 # What depends_on may name besides modules: the platform capabilities (one role each).
@@ -284,6 +287,13 @@ class _Checker:
         self._check_vmid(path, module)
         if name in self.node_names:
             self.problems.add(path, "module name '%s' is also a node name (hostnames must be unique)" % name)
+        if len(name) > MODULE_NAME_MAX:
+            # OPNsense alias names are at most 31 characters; the module's host alias is tappaas_module_<name>.
+            self.problems.add(
+                path,
+                "module name '%s' is %d characters long; at most %d fit its firewall alias tappaas_module_<name> "
+                "(OPNsense allows 31)" % (name, len(name), MODULE_NAME_MAX),
+            )
         node_ok = self._check_node([*path, "node"], module.get("node"))
         ha = module.get("ha")
         if isinstance(ha, dict):

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from lab.runner import read_lab_env
+
 COLLECTION_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -57,11 +59,7 @@ class Lab:
 
     def __init__(self, state_dir):
         self.state_dir = Path(state_dir)
-        self.env = {}
-        for line in (self.state_dir / "lab.env").read_text().splitlines():
-            if line and not line.startswith("#") and "=" in line:
-                key, value = line.split("=", 1)
-                self.env[key] = value.strip("'")
+        self.env = read_lab_env(str(self.state_dir))
         self.requests_file = self.state_dir / "requests.jsonl"
 
     def mark(self):
@@ -80,13 +78,18 @@ class Lab:
         return [entry for entry in self.requests(since, service) if entry["method"] not in ("GET", "HEAD")]
 
 
-def run_lab(tmp_path_factory):
-    """Start the lab twins in a private state directory on free ports; stop them when the consumer is done."""
+def run_lab(tmp_path_factory, guests=False):
+    """Start the lab twins in a private state directory on free ports; stop them when the consumer is done.
+
+    Guests (a podman container per running VM) are off unless asked for: they are tested in pve_twin and in the
+    molecule site scenarios, and every other area would only pay for containers it never looks into.
+    """
     state_dir = tmp_path_factory.mktemp("lab")
     command = [sys.executable, "-m", "lab"]
     started = subprocess.run(
         [*command, "up", "--state", str(state_dir), "--free-ports"],
         cwd=str(COLLECTION_ROOT),
+        env=dict(os.environ, TAPPAAS_LAB_GUESTS="1" if guests else "0"),
         capture_output=True,
         text=True,
         check=False,
@@ -102,13 +105,17 @@ def run_lab(tmp_path_factory):
         subprocess.run([*command, "down", "--state", str(state_dir)], cwd=str(COLLECTION_ROOT), check=False)
 
 
-def package_lab():
+def package_lab(guests=False):
     """A `lab` fixture private to the test package whose conftest assigns it (``lab = package_lab()``).
 
     pytest ties a package-scoped fixture to the package that defines it, so each area defines its own: no area
     then sees another area's VMs, users or jobs.
     """
-    return pytest.fixture(scope="package", name="lab")(run_lab)
+
+    def lab(tmp_path_factory):
+        yield from run_lab(tmp_path_factory, guests=guests)
+
+    return pytest.fixture(scope="package", name="lab")(lab)
 
 
 # For tests directly in tests/integration; every area package overrides it with package_lab().

@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import yaml
+from proxmoxer import ProxmoxAPI
 
 PLAYBOOK = Path(__file__).resolve().parents[3] / "playbooks" / "backup.yml"
 
@@ -19,20 +21,21 @@ def recap(output):
     return dict(zip(("ok", "changed", "unreachable", "failed"), map(int, found.groups())))
 
 
-def _inventory(tmp_path, lab, offsite=None):
+def _inventory(tmp_path, lab, offsite=None, modules=None, **role_vars):
     node_vars = {
         "tappaas_lab": True,
-        "tappaas_modules": {
+        "tappaas_modules": modules
+        or {
             "nextcloud": {"vmid": 4601, "backup": {"enabled": True}},
             "scratch": {"vmid": 4602, "backup": {"enabled": False}},
             "identity": {"vmid": 4603},
         },
         "backup_pbs_datastore": "role_store",
         "backup_pve_storage": "role_pbs",
-        "backup_pbs_username": lab.env["PBS_TOKEN_ID"],
-        "backup_pbs_password": lab.env["PBS_TOKEN_SECRET"],
+        "backup_pbs_pve_userid": "role-pve@pbs",
         "backup_retention": {"keep_last": 4, "keep_daily": 14, "keep_hourly": 0},
         "backup_offsite": offsite or {},
+        **role_vars,
     }
     inventory = {
         "all": {
@@ -76,6 +79,12 @@ def test_backup_role_two_copies_then_three(backup, lab, run_playbook, tmp_path, 
     assert backup.pbs.config.verify("tappaas-nightly-verify").get()["outdated-after"] == 30
     storage = backup.pve_get("/storage/role_pbs")
     assert storage["fingerprint"] == lab.env["PBS_FINGERPRINT"] and storage["datastore"] == "role_store"
+    # PVE backs up with the role's own token, which may only back up to this datastore.
+    assert storage["username"] == "role-pve@pbs!pve" and "password" not in storage
+    grants = {(e["ugid"], e["path"], e["roleid"]) for e in backup.pbs.access.acl.get() if "role-pve" in e["ugid"]}
+    assert grants == {
+        (ugid, "/datastore/role_store", "DatastoreBackup") for ugid in ("role-pve@pbs", "role-pve@pbs!pve")
+    }
     job = backup.pve_get("/cluster/backup/tappaas-nightly")
     assert job["vmid"] == "4601,4603" and job["storage"] == "role_pbs" and job["prune-backups"] == {"keep-all": 1}
 
@@ -106,9 +115,117 @@ def test_backup_role_two_copies_then_three(backup, lab, run_playbook, tmp_path, 
     assert sync["remote"] == "role-remote" and sync["sync-direction"] == "push"
 
 
+def _pve(lab):
+    user, token = lab.env["PROXMOX_TOKEN_ID"].split("!")
+    return ProxmoxAPI(
+        lab.env["PROXMOX_HOST"],
+        port=int(lab.env["PROXMOX_PORT"]),
+        user=user,
+        token_name=token,
+        token_value=lab.env["PROXMOX_TOKEN_SECRET"],
+        verify_ssl=lab.env["LAB_CA"],
+    )
+
+
+def _wait(api, node, upid):
+    for _poll in range(500):
+        status = api.nodes(node).tasks(upid).status.get()
+        if status["status"] == "stopped":
+            return status["exitstatus"]
+        time.sleep(0.02)
+    raise AssertionError("task still running")
+
+
+def test_a_lost_storage_gets_a_new_token_secret_that_backs_up(backup, lab, run_playbook, tmp_path, monkeypatch):
+    """The secret lives only in the PVE storage: remade, the storage gets a fresh secret, and backups work."""
+    _lab_env(monkeypatch, lab)
+    pve = _pve(lab)
+    inventory = _inventory(tmp_path, lab)
+    assert run_playbook(PLAYBOOK, inventory).returncode == 0
+    pve.storage("role_pbs").delete()
+    remade = run_playbook(PLAYBOOK, inventory)
+    assert remade.returncode == 0, remade.stdout + remade.stderr
+    assert re.search(r"Give the token a new secret[^\n]*\n(?:\s*\*+\n)?changed: ", remade.stdout), remade.stdout
+    assert backup.pve_get("/storage/role_pbs")["username"] == "role-pve@pbs!pve"
+    assert _wait(pve, "tappaas1", pve.nodes("tappaas1").qemu.post(vmid=4631, name="rot", memory=512)) == "OK"
+    try:
+        assert _wait(pve, "tappaas1", pve.nodes("tappaas1").vzdump.post(vmid=4631, storage="role_pbs")) == "OK"
+    finally:
+        _wait(pve, "tappaas1", pve.nodes("tappaas1").qemu(4631).delete(purge=1))
+    (snapshot,) = [s for s in backup.pbs.admin.datastore("role_store").snapshots.get() if s["backup-id"] == "4631"]
+    assert snapshot["owner"] == "role-pve@pbs!pve"
+    mark = lab.mark()
+    again = run_playbook(PLAYBOOK, inventory)
+    assert again.returncode == 0 and recap(again.stdout)["changed"] == 0, again.stdout
+    assert lab.writes(mark, "pbs") == [] and lab.writes(mark, "pve") == []
+
+
 def test_bad_offsite_fails_before_any_change(backup, lab, run_playbook, tmp_path, monkeypatch):
     _lab_env(monkeypatch, lab)
     mark = lab.mark()
     result = run_playbook(PLAYBOOK, _inventory(tmp_path, lab, {"type": "tape"}))
     assert result.returncode != 0 and "backup_offsite" in result.stdout
+    assert lab.writes(mark, "pbs") == [] and lab.writes(mark, "pve") == []
+
+
+def _jobs(backup, prefix):
+    """{job id: (schedule, vmids)} of the jobs with this id prefix."""
+    return {
+        job["id"]: (job["schedule"], job.get("vmid", ""))
+        for job in backup.pve_get("/cluster/backup")
+        if job["id"].startswith(prefix)
+    }
+
+
+def test_one_vzdump_job_per_schedule(backup, lab, run_playbook, tmp_path, monkeypatch):
+    _lab_env(monkeypatch, lab)
+    role_vars = {"backup_job_id": "sched-nightly", "backup_job_prefix": "sched-"}
+    modules = {
+        "wiki": {"vmid": 4611},
+        "postgres": {"vmid": 4612, "backup": {"schedule": "02:00"}},
+        "ldap": {"vmid": 4613, "backup": {"schedule": "02:00"}},
+        "same": {"vmid": 4614, "backup": {"schedule": "21:00"}},  # the nightly schedule: the nightly job
+    }
+    inventory = _inventory(tmp_path, lab, modules=modules, **role_vars)
+    mark = lab.mark()
+    checked = run_playbook(PLAYBOOK, inventory, "--check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert lab.writes(mark, "pve") == [] and recap(checked.stdout)["changed"] > 0
+    first = run_playbook(PLAYBOOK, inventory)
+    assert first.returncode == 0, first.stdout + first.stderr
+    # A job with the role's prefix that the role did not make (no comment of its own) is never removed.
+    by_hand = {"id": "sched-by-hand", "schedule": "05:00", "storage": "role_pbs", "vmids": [4619]}
+    assert backup.run("proxmox_backup_job", by_hand)["changed"] is True
+    assert _jobs(backup, "sched-") == {
+        "sched-nightly": ("21:00", "4611,4614"),
+        "sched-02-00": ("02:00", "4612,4613"),
+        "sched-by-hand": ("05:00", "4619"),
+    }
+    mark = lab.mark()
+    again = run_playbook(PLAYBOOK, inventory)
+    assert recap(again.stdout)["changed"] == 0 and lab.writes(mark, "pve") == [], again.stdout
+    checked = run_playbook(PLAYBOOK, inventory, "--check")
+    assert recap(checked.stdout)["changed"] == 0, checked.stdout
+
+    # postgres moves to the nightly job and ldap to a new schedule: the 02:00 job is empty, so it goes.
+    modules["postgres"]["backup"] = {}
+    modules["ldap"]["backup"] = {"schedule": "sun 01:00"}
+    changed = run_playbook(PLAYBOOK, _inventory(tmp_path, lab, modules=modules, **role_vars))
+    assert changed.returncode == 0, changed.stdout + changed.stderr
+    assert _jobs(backup, "sched-") == {
+        "sched-nightly": ("21:00", "4611,4612,4614"),
+        "sched-sun-01-00": ("sun 01:00", "4613"),
+        "sched-by-hand": ("05:00", "4619"),
+    }
+
+
+def test_schedules_that_share_a_job_id_fail_before_any_change(backup, lab, run_playbook, tmp_path, monkeypatch):
+    _lab_env(monkeypatch, lab)
+    modules = {
+        "a": {"vmid": 4621, "backup": {"schedule": "02:00"}},
+        "b": {"vmid": 4622, "backup": {"schedule": "02-00"}},
+    }
+    mark = lab.mark()
+    result = run_playbook(PLAYBOOK, _inventory(tmp_path, lab, modules=modules, backup_job_prefix="clash-"))
+    assert result.returncode != 0 and "clash-02-00 for 02:00 and 02-00" in result.stdout, result.stdout
     assert lab.writes(mark, "pbs") == [] and lab.writes(mark, "pve") == []

@@ -49,8 +49,7 @@ def _inventory(tmp_path, lab, pool, **extra):
         "backup_pbs_datastore": "zz_store",
         "backup_pve_storage": "zz_pbs",
         "backup_job_id": "zz-nightly",
-        "backup_pbs_username": lab.env["PBS_TOKEN_ID"],
-        "backup_pbs_password": lab.env["PBS_TOKEN_SECRET"],
+        "backup_pbs_pve_userid": "zz-pve@pbs",
         "backup_manage_znapzend": True,
         "backup_replica_tank": pool,
         "backup_protected_datasets": [

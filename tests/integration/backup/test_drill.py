@@ -70,8 +70,7 @@ def test_drill_restores_vm_and_dataset_and_prints_times(backup, lab, run_playboo
         "backup_pbs_datastore": "drill_store",
         "backup_pve_storage": "drill_pbs",
         "backup_job_id": "drill-nightly",
-        "backup_pbs_username": lab.env["PBS_TOKEN_ID"],
-        "backup_pbs_password": lab.env["PBS_TOKEN_SECRET"],
+        "backup_pbs_pve_userid": "drill-pve@pbs",
         "drill_module": "nextcloud",
     }
     if pool:

@@ -112,7 +112,7 @@ def test_vzdump_then_restore_gives_back_the_config(pve, backup, store):
         }
     )
     assert "name: drill" in config
-    with pytest.raises(ResourceException, match="config file already exists"):
+    with pytest.raises(ResourceException, match="VM 4101 already exists on node 'tappaas2'"):
         pve.nodes(node).qemu.post(vmid=4101, archive=content[0]["volid"])
     assert _wait(pve, node, pve.nodes(node).qemu(4101).delete(purge=1)) == "OK"
     assert _wait(pve, node, pve.nodes(node).qemu.post(vmid=4101, archive=content[0]["volid"], storage="tank2")) == "OK"

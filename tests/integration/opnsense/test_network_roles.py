@@ -44,7 +44,9 @@ def test_network_then_ingress_are_idempotent_with_zero_writes(fw267, collections
     rules = state["services"]["filter"]["applied"]["rules"]
     descriptions = {rule["description"] for rule in rules.values()}
     assert "[tappaas-network] anti-lockout:mgmt:443 - management reaches the firewall" in descriptions
-    assert "[tappaas-network] tappaas-module:homeassistant:in:iot_local:1883 - MQTT from local sensors" in descriptions
+    assert "[tappaas-network] deny-private:home - home reaches no other private network" in descriptions
+    # Pinholes are each module's own scope (the module role's), never part of the network role's zone policy.
+    assert not [text for text in descriptions if "tappaas-module:" in text], "the zone policy holds no pinholes"
     hosts = state["services"]["unbound"]["applied"]["hosts"].values()
     assert any(h["hostname"] == "nextcloud" and h["domain"] == "srv-home.internal" for h in hosts)
     assigned = {data["descr"]: name for name, data in state["interfaces"].items()}

@@ -71,4 +71,5 @@ def no_faults(pve_lab):
 
 
 # This area's own lab, so that it never sees another area's objects (see tests/integration/conftest.py).
-lab = package_lab()
+# This area tests the guests themselves (test_guests.py).
+lab = package_lab(guests=True)

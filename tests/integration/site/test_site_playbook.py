@@ -38,6 +38,7 @@ def test_check_diff_on_a_fresh_lab_predicts_every_module_and_writes_nothing(fres
     assert "changed: vm, dns, firewall alias, route, sso, replication, ha" in rows["wiki"]
     assert "sso forward_auth" in rows["whoami"] and "https://whoami.lab.tappaas.test" in rows["whoami"]
     assert "(not published)" in rows["postgres"] and "ip 10.2.30.232" in rows["postgres"]
+    assert "firewall alias, pinholes" in rows["postgres"], "postgres opens its pinhole from wiki in its own scope"
     # --diff shows the VM that would be created, with the deterministic address in its cloud-init.
     assert "ipconfig0" in done.stdout and "10.2.10.69/24" in done.stdout
     assert "SKIPPED: no reachable guest for wiki" in done.stdout

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.tappaas.platform.plugins.module_utils.backup_restore import choose_archive, plan
+from ansible_collections.tappaas.platform.plugins.module_utils.backup_restore import (
+    archive_vmid,
+    choose_archive,
+    parse_config,
+    plan,
+)
 from ansible_collections.tappaas.platform.plugins.module_utils.errors import InvalidInput
 
 BACKUPS = [
@@ -65,3 +70,82 @@ def test_storage_without_images_is_refused():
     with pytest.raises(InvalidInput) as caught:
         plan(FakeClient(), dict(PARAMS, storage="pbs"))
     assert caught.value.field_path == "storage"
+
+
+VZDUMPS = [
+    {
+        "volid": "local:backup/vzdump-qemu-101-2026_11_20-21_00_00.vma.zst",
+        "content": "backup",
+        "vmid": 101,
+        "ctime": 1795208400,
+        "format": "vma.zst",
+    },
+    {
+        "volid": "local:backup/vzdump-lxc-101-2026_11_21-21_00_00.tar.zst",
+        "content": "backup",
+        "vmid": 101,
+        "ctime": 1795294800,
+        "format": "tar.zst",
+    },
+]
+
+
+class VzdumpClient(FakeClient):
+    def get(self, path, **params):
+        if path == "nodes/tappaas1/storage/local/content":
+            return [item for item in VZDUMPS if item["vmid"] == params["vmid"]]
+        if path == "nodes/tappaas2/storage/local/content":
+            return []
+        return super().get(path, **params)
+
+
+VZ_PARAMS = dict(PARAMS, source_storage="local")
+
+
+def test_vzdump_latest_skips_container_archives_and_takes_a_utc_time():
+    assert choose_archive(VzdumpClient(), VZ_PARAMS) == VZDUMPS[0]["volid"]
+    named = dict(VZ_PARAMS, snapshot="2026-11-20T21:00:00Z")
+    assert choose_archive(VzdumpClient(), named) == VZDUMPS[0]["volid"]
+    by_tail = dict(VZ_PARAMS, snapshot="vzdump-qemu-101-2026_11_20-21_00_00.vma.zst")
+    assert choose_archive(VzdumpClient(), by_tail) == VZDUMPS[0]["volid"]
+
+
+@pytest.mark.parametrize(
+    "volid, vmid",
+    [
+        ("local:backup/vzdump-qemu-101-2026_11_20-21_00_00.vma.zst", 101),
+        ("nfs-1:backup/vzdump-qemu-7001-2026_01_02-03_04_05.vma", 7001),
+        ("tappaas_backup:backup/vm/110/2026-11-21T21:00:00Z", 110),
+    ],
+)
+def test_archive_vmid_of_vm_backups(volid, vmid):
+    assert archive_vmid(volid) == vmid
+
+
+@pytest.mark.parametrize(
+    "volid",
+    [
+        "local:backup/vzdump-lxc-101-2026_11_20-21_00_00.tar.zst",
+        "local:backup/vzdump-qemu-101.vma",
+        "local:iso/debian.iso",
+        "/var/lib/vz/dump/vzdump-qemu-101-2026_11_20-21_00_00.vma",
+        "pbs:backup/ct/101/2026-11-21T21:00:00Z",
+    ],
+)
+def test_archive_vmid_names_the_field_for_anything_else(volid):
+    with pytest.raises(InvalidInput) as caught:
+        archive_vmid(volid)
+    assert caught.value.field_path == "archive"
+
+
+def test_named_archive_must_be_on_the_restore_nodes_storage():
+    params = dict(PARAMS, archive=VZDUMPS[0]["volid"], source_storage=None)
+    assert choose_archive(VzdumpClient(), params) == VZDUMPS[0]["volid"]
+    with pytest.raises(InvalidInput, match="not shared") as caught:
+        choose_archive(VzdumpClient(), dict(params, node="tappaas2"))
+    assert caught.value.field_path == "archive"
+
+
+def test_parse_config_stops_at_snapshot_sections_and_skips_comments():
+    text = "#a note\nname: app\nmemory: 2048\n\n[PENDING]\nmemory: 4096\n[snap1]\nname: old\n"
+    assert parse_config(text) == {"name": "app", "memory": "2048"}

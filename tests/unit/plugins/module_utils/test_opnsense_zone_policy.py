@@ -16,6 +16,9 @@ from ansible_collections.tappaas.platform.plugins.module_utils.opnsense_zone_pol
     dhcp_subnets,
     filter_rules,
     host_overrides,
+    module_pinhole_zones,
+    module_pinholes,
+    module_rule_scope,
     reverse_proxy_routes,
     vlans,
 )
@@ -56,15 +59,48 @@ def test_zone_rules_allow_access_to_then_deny_private_then_egress():
     assert order.index("egress:mgmt") > order.index("deny-private:mgmt")
 
 
+def _pinholes(name, modules=MODULES, interfaces=None):
+    return {rule["id"]: rule for rule in module_pinholes(name, modules, ZONES, interfaces or {"mgmt": "lan"})}
+
+
 def test_pinholes_come_from_module_specs_and_skip_traffic_inside_a_zone():
-    rules = _rules()
+    rules = _pinholes("homeassistant")
     mqtt = rules["tappaas-module:homeassistant:in:iot_local:1883"]
     assert mqtt["band"] == "module_ingress"
     assert mqtt["interface"] == ["iot_local"] and mqtt["source_net"] == "10.4.10.0/24"
     assert mqtt["destination_net"] == "tappaas_module_homeassistant"
     coap = rules["tappaas-module:homeassistant:out:iot_local:5683-5684/tcp/udp"]
     assert coap["band"] == "module_egress" and coap["protocol"] == "TCP/UDP"
-    assert not any(rule_id.startswith("tappaas-module:postgresql:") for rule_id in rules), "same zone: no rule"
+    assert {rule_id.split(":")[1] for rule_id in rules} == {"homeassistant"}, "only the module's own pinholes"
+    assert _pinholes("postgresql") == {}, "its peers share its zone: no rule"
+
+
+def test_the_zone_policy_holds_no_pinholes():
+    """Pinholes are each module's own scope; the network role's zone policy has none, so it never removes them."""
+    assert not any(rule["band"].startswith("module_") for rule in filter_rules(ZONES, MODULES, {"mgmt": "lan"}))
+    assert not any(rule_id.startswith("tappaas-module:") for rule_id in _rules())
+
+
+def test_each_module_has_its_own_scope_in_the_pinhole_bands():
+    assert module_rule_scope("homeassistant") == "tappaas:module:homeassistant"
+    compiled = compile_rules(module_rule_scope("homeassistant"), module_pinholes("homeassistant", MODULES, ZONES, {}))
+    assert compiled, "homeassistant has pinholes into and out of iot_local"
+    for rule in compiled.values():
+        assert rule["description"].startswith("[tappaas:module:homeassistant] tappaas-module:homeassistant:")
+        assert 10000 <= rule["sequence"] <= 29999, "module_ingress and module_egress bands"
+
+
+def test_pinholes_use_the_interfaces_of_the_zones_they_cross():
+    assert module_pinhole_zones("homeassistant", MODULES, ZONES) == ["iot_local", "srv_home"]
+    rules = _pinholes("homeassistant", interfaces={"iot_local": "opt7", "srv_home": "opt2"})
+    assert rules["tappaas-module:homeassistant:in:iot_local:1883"]["interface"] == ["opt7"]
+    assert rules["tappaas-module:homeassistant:out:iot_local:80/tcp/udp"]["interface"] == ["opt2"]
+
+
+def test_pinholes_of_a_module_not_given_name_the_field():
+    with pytest.raises(InvalidInput) as caught:
+        module_pinholes("nope", MODULES, ZONES, {})
+    assert caught.value.field_path == "module_name"
 
 
 def test_clients_of_published_modules_reach_the_reverse_proxy():
@@ -78,7 +114,7 @@ def test_pinhole_from_a_zone_not_allowed_names_the_field():
     modules = copy.deepcopy(MODULES)
     modules["postgresql"]["firewall"]["ingress"].append({"from": "guest", "ports": [5432]})
     with pytest.raises(InvalidInput) as caught:
-        filter_rules(ZONES, modules, {})
+        module_pinholes("postgresql", modules, ZONES, {})
     assert caught.value.field_path == "tappaas_modules.postgresql.firewall.ingress[1].from"
 
 
@@ -97,11 +133,16 @@ def test_isolation_invariant():
 def test_every_compiled_rule_fits_its_band():
     compiled = compile_rules("tappaas-network", filter_rules(ZONES, MODULES, {"mgmt": "lan"}, isolated=["iot_cams"]))
     assert len({rule["sequence"] for rule in compiled.values()}) == len(compiled)
+    for name in MODULES:
+        pinholes = compile_rules(module_rule_scope(name), module_pinholes(name, MODULES, ZONES, {}))
+        assert len({rule["sequence"] for rule in pinholes.values()}) == len(pinholes)
 
 
 def test_vlans_dhcp_dns_and_routes():
     assert {vlan["tag"] for vlan in vlans(ZONES, "vtnet0")} >= {210, 310, 610}
     assert 0 not in {vlan["tag"] for vlan in vlans(ZONES, "vtnet0")}, "mgmt is untagged"
+    home_vlan = next(vlan for vlan in vlans(ZONES, "vtnet0") if vlan["zone"] == "home")
+    assert home_vlan["address"] == "10.3.10.1/24", "the gateway, with the zone's prefix"
     home = next(subnet for subnet in dhcp_subnets(ZONES, "internal") if subnet["zone"] == "home")
     assert home == {
         "zone": "home",
@@ -133,3 +174,10 @@ def test_the_zone_policy_page_in_the_docs_is_current():
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_a_hyphenated_module_gets_an_alias_name_opnsense_accepts():
+    from ansible_collections.tappaas.platform.plugins.module_utils.opnsense_zone_policy import module_alias
+
+    assert module_alias("home-assistant") == "tappaas_module_home_assistant"
+    assert module_alias("wiki") == "tappaas_module_wiki"

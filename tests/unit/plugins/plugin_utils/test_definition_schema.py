@@ -81,7 +81,8 @@ def test_structural_messages_name_the_field_and_the_expectation():
     )
     assert problems == [
         "tappaas_nodes[0].ip: string '10.0.0.300' is not a valid IPv4 address",
-        "tappaas_site: unknown field 'colour' (known fields: admin_email, domain, internal_domain, name, timezone)",
+        "tappaas_site: unknown field 'colour' (known fields: admin_email, domain, internal_domain, name, timezone, "
+        "tls)",
         "tappaas_site.admin_email: string 'nobody' is not an e-mail address",
         "tappaas_zones.mgmt.vlan: must be an integer, got string '0'",
     ]
