@@ -272,7 +272,7 @@ def test_switching_the_provider_type_replaces_the_provider_and_keeps_the_applica
     predicted = run_module("authentik_application", forward, check=True)
     assert predicted["changed"] and lab.writes(mark, "authentik") == []
     assert predicted["diff"]["before"]["previous provider"] == {"name": slug, "type": "oidc"}
-    applied, _ = four_steps("authentik_application", forward)
+    applied = four_steps("authentik_application", forward)[0]
     assert applied["diff"]["before"]["previous provider"] == {"name": slug, "type": "oidc"}
     app = CoreApi(oracle).core_applications_retrieve(slug)
     assert app.pk == application_pk, "the application was recreated instead of switched"

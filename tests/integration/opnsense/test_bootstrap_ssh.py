@@ -60,7 +60,8 @@ PLAYBOOK = """
 """
 
 pytestmark = pytest.mark.skipif(
-    PHP != "/usr/bin/php" or "SimpleXML" not in subprocess.run([PHP, "-m"], capture_output=True, text=True).stdout,
+    PHP != "/usr/bin/php"
+    or "SimpleXML" not in subprocess.run([PHP, "-m"], capture_output=True, text=True, check=False).stdout,
     reason="needs /usr/bin/php with SimpleXML (apt-get install php-cli php-xml)",
 )
 

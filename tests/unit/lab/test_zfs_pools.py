@@ -42,7 +42,7 @@ def test_exports_only_pools_with_a_vdev_in_the_lab_disk_dir(tmp_path, monkeypatc
 
 def test_a_pool_that_will_not_export_is_reported_with_zpools_message(tmp_path, monkeypatch):
     (tmp_path / "disks").mkdir()
-    zpool, _ = _fake_zpool(tmp_path, ["lab1-tappaas1-tank1"], export_fails=("lab1-tappaas1-tank1",))
+    zpool = _fake_zpool(tmp_path, ["lab1-tappaas1-tank1"], export_fails=("lab1-tappaas1-tank1",))[0]
     monkeypatch.setattr(zfs_pools, "_zpool", zpool)
     monkeypatch.setattr(zfs_pools.shutil, "which", lambda name: "/sbin/zpool")
 
