@@ -40,6 +40,10 @@ options:
     description:
       - File on the controller holding the recorded filter rules.
       - Required for O(state=snapshot); with O(state=applied) it enables the restore after a failed probe.
+      - With O(state=applied) it also keeps a journal, C(<snapshot_path>.pending), of the services being applied
+        to this firewall. A service whose apply fails stays in it, and the next run with the same path applies it
+        even though no module reports a change then (the saved configuration no longer differs, yet it is not
+        live). A journal written for another firewall (another O(api_host) and O(api_port)) is ignored.
     type: path
   probe:
     description: Whether to probe the API after applying the filter.
@@ -94,6 +98,13 @@ product_version:
   returned: when O(state=snapshot)
   type: str
   sample: 26.1.11
+left_over:
+  description: Services an earlier run saved but could not apply (from the journal next to O(snapshot_path));
+    they are applied with O(services).
+  returned: when O(state=applied)
+  type: list
+  elements: str
+  sample: [alias]
 """
 
 import json
@@ -160,6 +171,41 @@ def restore(api, path):
     return removed, reset
 
 
+def _firewall(params):
+    return "%s:%s" % (params["api_host"], params["api_port"])
+
+
+def _journal_path(params):
+    return params["snapshot_path"] + ".pending" if params["snapshot_path"] else None
+
+
+def read_journal(params):
+    """Services an earlier run saved but did not get applied on this firewall."""
+    path = _journal_path(params)
+    if not path or not os.path.exists(path):
+        return []
+    with open(path) as handle:
+        journal = json.load(handle)
+    if journal.get("firewall") != _firewall(params):
+        return []
+    return [service for service in journal.get("services", []) if service in ORDER]
+
+
+def write_journal(params, services):
+    path = _journal_path(params)
+    if not path:
+        return
+    if not services:
+        if os.path.exists(path):
+            os.remove(path)
+        return
+    os.makedirs(os.path.dirname(path) or ".", mode=0o700, exist_ok=True)
+    fd = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump({"firewall": _firewall(params), "services": services}, handle)
+    os.replace(path + ".tmp", path)
+
+
 def run(module):
     params = module.params
     api = connect(params)
@@ -167,13 +213,21 @@ def run(module):
         if not params["snapshot_path"]:
             raise InvalidInput("snapshot_path", "is required with state=snapshot")
         return snapshot(module, api)
-    wanted = [service for service in ORDER if service in set(params["services"])]
+    left_over = read_journal(params)
+    wanted = [service for service in ORDER if service in set(params["services"]) | set(left_over)]
     if module.check_mode or not wanted:
-        return {"changed": bool(wanted), "applied": []}
+        return {"changed": bool(wanted), "applied": [], "left_over": left_over}
+    # Written before the first apply: whatever fails from here on is applied by the next run.
+    write_journal(params, wanted)
     applied = []
     for service in wanted:
-        _apply(api, service)
+        try:
+            _apply(api, service)
+        except ApiError as error:
+            error.message += "; not applied yet, kept for the next run: %s" % ", ".join(wanted[len(applied) :])
+            raise
         applied.append(service)
+        write_journal(params, wanted[len(applied) :])
         if service == "filter" and params["probe"]:
             problem = _probe(params)
             if problem is None:
@@ -189,7 +243,7 @@ def run(module):
                 "(removed %d new rule(s), re-set %d rule(s)) and applied the filter again. Applied before the "
                 "failure: %s" % (problem, params["snapshot_path"], len(removed), len(reset), ", ".join(applied))
             )
-    return {"changed": True, "applied": applied}
+    return {"changed": True, "applied": applied, "left_over": left_over}
 
 
 def main():

@@ -209,6 +209,35 @@ def test_apply_restores_the_recorded_rules_when_the_probe_fails(fw, tmp_path):
     assert state["applied"]["rules"] == before
 
 
+def test_a_service_whose_apply_failed_is_applied_by_the_next_run(fw267, tmp_path):
+    """The saved change no longer differs on the next run, so only the journal knows it is not live yet."""
+    fw = fw267
+    snapshot = str(tmp_path / "snapshot.json")
+    changed = fw.run("opnsense_alias", name=_unique("journal"), type="host", content=["10.9.9.9"])
+    assert changed["pending_services"] == ["alias"]
+    fw.fault(method="POST", path="/api/firewall/alias/reconfigure$", status=500, message="Internal Error", times=None)
+    failed = fw.run("opnsense_apply", services=["alias", "unbound"], snapshot_path=snapshot)
+    fw.clear_faults()
+    assert failed["failed"] is True
+    assert "HTTP 500" in failed["msg"] and "kept for the next run: alias, unbound" in failed["msg"], failed["msg"]
+    assert fw.state()["services"]["alias"]["pending"] is True
+
+    predicted = fw.run("opnsense_apply", services=[], snapshot_path=snapshot, check=True)
+    assert predicted["changed"] is True and predicted["left_over"] == ["alias", "unbound"]
+    since = fw.mark()
+    rerun = fw.run("opnsense_apply", services=[], snapshot_path=snapshot)
+    assert rerun["applied"] == ["alias", "unbound"], rerun
+    assert fw.state()["services"]["alias"]["pending"] is False
+    assert not (tmp_path / "snapshot.json.pending").exists()
+    assert [entry["path"] for entry in fw.writes(since)] == [
+        "/api/firewall/alias/reconfigure",
+        "/api/unbound/service/reconfigure",
+    ]
+    since = fw.mark()
+    assert fw.run("opnsense_apply", services=[], snapshot_path=snapshot)["changed"] is False
+    assert fw.lab.requests(since, "opnsense") == []
+
+
 def test_apply_with_nothing_pending_makes_no_request(fw267):
     fw = fw267
     since = fw.mark()
