@@ -93,7 +93,7 @@ def render(inventory, isolated):
     from ansible_collections.tappaas.platform.plugins.module_utils.opnsense_rules import BANDS
 
     rules.sort(key=lambda rule: list(BANDS).index(rule["band"]))  # stable: declared order inside a band
-    aliases = {compiler.MODULE_ALIAS % name: modules[name]["zone"] for name in modules}
+    aliases = {compiler.module_alias(name): modules[name]["zone"] for name in modules}
     cidrs = {zone["cidr"]: name for name, zone in zones.items()}
     policy = {
         "zones": zones,
