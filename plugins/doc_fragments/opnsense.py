@@ -53,6 +53,16 @@ options:
       - If not set, the value of the E(OPNSENSE_TIMEOUT) environment variable is used.
     type: int
     default: 30
+  known_version:
+    description:
+      - The firewall's release (for example V(26.1.2)) when an earlier task of the run has read it, such as
+        RV(tappaas.platform.opnsense_apply#module:product_version).
+      - Given, the module trusts it instead of asking the firewall (C(GET core/firmware/info)) first, which saves
+        one read per module call; it must still be a supported release (25.7 or later).
+      - Leave it unset unless it comes from the same run; C(playbooks/site.yml) sets it after the network role's
+        first call.
+      - If not set, the value of the E(OPNSENSE_KNOWN_VERSION) environment variable is used.
+    type: str
 notes:
   - All connection options can be set once for a play with C(module_defaults) and the action group
     C(group/tappaas.platform.opnsense).

@@ -54,6 +54,8 @@ _OPNSENSE_SPEC = {
     "api_port": _opt("OPNSENSE_PORT", type="int", default=443),
     "api_key": _opt("OPNSENSE_API_KEY", type="str", required=True, no_log=True),
     "api_secret": _opt("OPNSENSE_API_SECRET", type="str", required=True, no_log=True),
+    # The release an earlier task of the run reported: saves each module process its own firmware probe.
+    "known_version": _opt("OPNSENSE_KNOWN_VERSION", type="str"),
 }
 _OPNSENSE_SPEC.update(_tls_and_timeout("OPNSENSE"))
 

@@ -141,13 +141,21 @@ class AuthentikClient:
 
     def scope_mapping_pks(self, scopes, option="scopes"):
         """The UUIDs of the OAuth2 scope mappings named by scope (openid, email...) or by full managed name."""
+        wanted = [(scope, scope if "/" in scope else "goauthentik.io/providers/oauth2/scope-%s" % scope) for scope in scopes]
+        if not wanted:
+            return []
+        # One read for all of them: the scope mapping filter takes `managed` several times (?managed=a&managed=b).
+        found = {}
+        for mapping in self.list("propertymappings/provider/scope", managed=[managed for _, managed in wanted]):
+            found.setdefault(mapping.get("managed"), []).append(mapping)
         pks = []
-        for scope in scopes:
-            managed = scope if "/" in scope else "goauthentik.io/providers/oauth2/scope-%s" % scope
-            mapping = self.find("propertymappings/provider/scope", "managed", managed)
-            if mapping is None:
+        for scope, managed in wanted:
+            matches = found.get(managed, [])
+            if not matches:
                 raise InvalidInput(option, "no scope mapping %r (managed %r)" % (scope, managed))
-            pks.append(mapping["pk"])
+            if len(matches) > 1:
+                raise ApiError("propertymappings/provider/scope: %d objects are managed as %r" % (len(matches), managed))
+            pks.append(matches[0]["pk"])
         return pks
 
     def certificate_pk(self, name, option="signing_key"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.tappaas.platform.plugins.module_utils.errors import ApiError, NotFound
+from ansible_collections.tappaas.platform.plugins.module_utils.errors import ApiError, InvalidInput, NotFound
 from ansible_collections.tappaas.platform.plugins.module_utils.http_client import HttpClient
 
 # Keys of error bodies, best first: UserExceptions and router errors use errorMessage, auth errors message.
@@ -92,9 +92,15 @@ def version_tuple(text):
 class OpnsenseApi:
     """One connection: detects the version once and hands out controllers that cache their bulk read."""
 
-    def __init__(self, client):
+    def __init__(self, client, known_version=None):
         self.client = client
+        # A release the caller already knows (an earlier task's product_version) is trusted instead of asked for,
+        # so a run of many module calls probes once, not once per call; it must still be a supported one.
         self._version = None
+        if known_version:
+            if not str(known_version)[:1].isdigit():
+                raise InvalidInput("known_version", "expected a release like 26.1.2, got %r" % (known_version,))
+            self._version = self._supported(str(known_version))
         self._controllers = {}
 
     def post(self, path, body=None):
@@ -116,13 +122,17 @@ class OpnsenseApi:
         """The product version, asked once per connection; refuses releases whose rows this client cannot read."""
         if self._version is None:
             info = self.get("core/firmware/info")
-            self._version = str((info or {}).get("product_version") or "")
-            if version_tuple(self._version) < MINIMUM_VERSION:
-                raise ApiError(
-                    "OPNsense %s is not supported: search rows before 25.7 hold display values; upgrade to 25.7+"
-                    % (self._version or "(unknown version)")
-                )
+            self._version = self._supported(str((info or {}).get("product_version") or ""))
         return self._version
+
+    @staticmethod
+    def _supported(version):
+        if version_tuple(version) < MINIMUM_VERSION:
+            raise ApiError(
+                "OPNsense %s is not supported: search rows before 25.7 hold display values; upgrade to 25.7+"
+                % (version or "(unknown version)")
+            )
+        return version
 
     def at_least(self, version):
         """Whether the firewall's release is `version` (a (major, minor) tuple) or later."""

@@ -34,7 +34,7 @@ def connect(params, **overrides):
     """An OpnsenseApi for a module's connection parameters."""
     kwargs = http_client_kwargs("opnsense", params)
     kwargs.update(overrides)
-    return OpnsenseApi(OpnsenseHttpClient(**kwargs))
+    return OpnsenseApi(OpnsenseHttpClient(**kwargs), known_version=params.get("known_version"))
 
 
 def newline_list(value):

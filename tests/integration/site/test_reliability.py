@@ -134,14 +134,6 @@ DRIFTED_TASKS = {
     ("tappaas.platform.module : Create the authentik application, provider and group bindings", "localhost"),
     ("tappaas.platform.backup : The prune job with the site's retention", "tappaas1 -> localhost"),
 }
-# The module role manages its DNS record and alias again after the network role: a real run finds them repaired,
-# a check run (where the network role changed nothing) predicts the same repair twice, and so also the apply of
-# the services the modules changed at the end of module.yml.
-DOUBLE_OWNED = {
-    ("tappaas.platform.module : Give the module its DNS record", "localhost"),
-    ("tappaas.platform.module : Create the firewall alias of the module", "localhost"),
-    ("Apply each service the modules changed once, restoring the rules if the firewall stops answering", "localhost"),
-}
 CHECK_ACCURACY = {}
 
 
@@ -168,16 +160,11 @@ def test_check_mode_predicts_every_change_the_real_run_makes(site, fresh_lab, tw
     assert set(applied) - vzdump_tasks == DRIFTED_TASKS, sorted(applied)
     missed = {task: count for task, count in applied.items() if predicted[task] < count}
     assert not missed, "the check run did not predict %s" % missed
-    assert set(predicted - applied) <= DOUBLE_OWNED, sorted(predicted - applied)
+    assert set(predicted - applied) == set(), sorted(predicted - applied)
     _assert_drift_repaired(twins)
     _assert_no_op(site, fresh_lab)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the module role re-manages the DNS record and alias the network role manages earlier in site.yml, so a "
-    "check run predicts their repair twice (network and module task) while the real run changes them once",
-)
 def test_check_mode_predicts_exactly_the_set_of_changed_tasks():
     assert CHECK_ACCURACY, "the check-accuracy runs did not happen"
     assert CHECK_ACCURACY["predicted"] == CHECK_ACCURACY["applied"]

@@ -44,6 +44,7 @@ EXPECTED_ENV = {
         "ca_path": "OPNSENSE_CA_PATH",
         "validate_certs": "OPNSENSE_VALIDATE_CERTS",
         "api_timeout": "OPNSENSE_TIMEOUT",
+        "known_version": "OPNSENSE_KNOWN_VERSION",
     },
     "authentik": {
         "api_url": "AUTHENTIK_URL",

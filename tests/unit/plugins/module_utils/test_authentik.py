@@ -196,9 +196,11 @@ def test_scope_mappings_by_short_or_managed_name():
         "goauthentik.io/providers/proxy/scope-proxy": "uuid-proxy",
     }
 
+    asked = []
+
     def answer(query):
-        managed = query["managed"][0]
-        found = [{"managed": managed, "pk": mappings[managed]}] if managed in mappings else []
+        asked.append(sorted(query["managed"]))
+        found = [{"managed": managed, "pk": mappings[managed]} for managed in query["managed"] if managed in mappings]
         return 200, page(found, 1, 1, len(found))
 
     api = api_for({("GET", "/api/v3/propertymappings/provider/scope/"): answer})
@@ -206,5 +208,8 @@ def test_scope_mappings_by_short_or_managed_name():
         "uuid-openid",
         "uuid-proxy",
     ]
-    with pytest.raises(InvalidInput, match="nonsense"):
-        api.scope_mapping_pks(["nonsense"])
+    # One read for all the scopes, each asked for by its managed name.
+    assert asked == [sorted(mappings)]
+    with pytest.raises(InvalidInput, match="no scope mapping 'nonsense'"):
+        api.scope_mapping_pks(["openid", "nonsense"])
+    assert api.scope_mapping_pks([]) == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.tappaas.platform.plugins.module_utils.errors import ApiError
+from ansible_collections.tappaas.platform.plugins.module_utils.errors import ApiError, InvalidInput
 from ansible_collections.tappaas.platform.plugins.module_utils.opnsense_client import (
     OpnsenseApi,
     OpnsenseHttpClient,
@@ -77,6 +77,20 @@ def test_old_releases_are_refused_by_version():
     with pytest.raises(ApiError, match=r"25\.1\.12 is not supported"):
         OpnsenseApi(client).controller("firewall/alias", "Item", "alias").rows()
     assert version_tuple("26.7.2_1") == (26, 7)
+
+
+def test_a_known_release_saves_the_probe_but_must_still_be_supported():
+    rows = {("GET", "firewall/alias/searchItem"): {"rows": [], "total": 0}}
+    client = FakeClient(rows)
+    api = OpnsenseApi(client, known_version="26.1.4")
+    api.controller("firewall/alias", "Item", "alias").rows()
+    assert [call[1] for call in client.calls] == ["firewall/alias/searchItem"]
+    assert api.detect_version() == "26.1.4" and not api.at_least((26, 7))
+    with pytest.raises(ApiError, match=r"25\.1\.12 is not supported"):
+        OpnsenseApi(FakeClient(rows), known_version="25.1.12")
+    with pytest.raises(InvalidInput) as caught:
+        OpnsenseApi(FakeClient(rows), known_version="latest")
+    assert caught.value.field_path == "known_version"
 
 
 def test_validation_failures_list_every_field_with_the_api_message():
