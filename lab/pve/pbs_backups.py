@@ -273,19 +273,38 @@ class PbsBackups:
     async def _qm_create(self, v, user):
         if not v.get("archive"):
             return await super()._qm_create(v, user)
+        return await self._restore(
+            v, user, lambda node, vmid: self._find_archive(v["archive"])["blobs"]["qemu-server.conf.blob"]
+        )
+
+    async def _restore(self, v, user, archive_config):
+        """create_vm with ``archive``, for either kind of archive: its checks in PVE's order, then qmrestore.
+
+        ``archive_config(node, vmid)`` finds the archive (failing as PVE does for a missing or foreign one) and
+        returns the guest config it holds.
+        """
         node, vmid = v["node"], int(v["vmid"])
+        for key in sorted(v):
+            if DRIVE_KEY.match(key):
+                raise PveError(400, "Parameter verification failed.", {key: "option conflicts with option 'archive'"})
         self.need_quorum()
-        self.require(user, "/vms/%d" % vmid, "VM.Allocate")
-        snap = self._find_archive(v["archive"])
         target = v.get("storage")
         if target:
             self.require(user, "/storage/" + target, "Datastore.AllocateSpace")
-            if "images" not in split_list(self._store(target).get("content")):
-                raise die("storage '%s' does not support vm images" % target)
+        # Restoring over an existing guest (force) needs only VM.Backup on it; anything else VM.Allocate.
+        existing = self.vm(vmid)
+        forced = existing is not None and str(v.get("force", "0")) == "1"
+        if not (
+            self.allowed(user, "/vms/%d" % vmid, "VM.Allocate")
+            or (forced and self.allowed(user, "/vms/%d" % vmid, "VM.Backup"))
+        ):
+            raise PveError(403, "Permission check failed (/vms/%d, VM.Allocate)" % vmid)
+        text = archive_config(node, vmid)
+        if target and "images" not in split_list(self._store(target).get("content")):
+            raise die("storage '%s' does not support vm images" % target)
         self._refuse_existing(node, vmid, v)
-        config = parse_config(snap["blobs"]["qemu-server.conf.blob"])
         return await self._restore_task(
-            node, vmid, user, config, target, str(v.get("unique", "0")) == "1", v["archive"]
+            node, vmid, user, parse_config(text), target, str(v.get("unique", "0")) == "1", v["archive"]
         )
 
     def _refuse_existing(self, node, vmid, v):

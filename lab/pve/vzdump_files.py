@@ -28,7 +28,7 @@ from fakepve.qemu import DRIVE_KEY
 from fakepve.routing import die, split_list
 from fakepve.storage import STORAGE_ID, spec_of
 
-from lab.pve.pbs_backups import _disk_size, config_text, parse_config
+from lab.pve.pbs_backups import _disk_size, config_text
 
 EXTRACT_CONFIG = "/nodes/{node}/vzdump/extractconfig"
 # vzdump's compress option -> the archive's extension (PVE::VZDump::compressor_info).
@@ -210,27 +210,6 @@ class FileBackups:
         found = STORAGE_ID.match(str(archive or ""))
         if not archive or (found and (self.storages.get(found.group(1)) or {}).get("type") == "pbs"):
             return await super()._qm_create(v, user)
-        node, vmid = v["node"], int(v["vmid"])
-        for key in sorted(v):
-            if DRIVE_KEY.match(key):
-                raise PveError(400, "Parameter verification failed.", {key: "option conflicts with option 'archive'"})
-        self.need_quorum()
-        target = v.get("storage")
-        if target:
-            self.require(user, "/storage/" + target, "Datastore.AllocateSpace")
-        existing = self.vm(vmid)
-        if not (
-            self.allowed(user, "/vms/%d" % vmid, "VM.Allocate")
-            or (
-                existing is not None
-                and str(v.get("force", "0")) == "1"
-                and self.allowed(user, "/vms/%d" % vmid, "VM.Backup")
-            )
-        ):
-            raise PveError(403, "Permission check failed (/vms/%d, VM.Allocate)" % vmid)
-        vol = self._backup_archive(user, node, vmid, archive)
-        if target and "images" not in split_list(self._store(target).get("content")):
-            raise die("storage '%s' does not support vm images" % target)
-        self._refuse_existing(node, vmid, v)
-        config = parse_config(vol["config"])
-        return await self._restore_task(node, vmid, user, config, target, str(v.get("unique", "0")) == "1", archive)
+        return await self._restore(
+            v, user, lambda node, vmid: self._backup_archive(user, node, vmid, archive)["config"]
+        )

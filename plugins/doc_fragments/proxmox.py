@@ -64,6 +64,14 @@ options:
       - If not set, the value of the E(PROXMOX_TIMEOUT) environment variable is used.
     type: int
     default: 30
+  known_version:
+    description:
+      - The Proxmox VE release (for example V(9.1)) when an earlier task of the run has read it, such as
+        RV(tappaas.platform.proxmox_ha#module:pve_version).
+      - Given, a module that needs the release (M(tappaas.platform.proxmox_ha) makes HA rules from PVE 9 and groups
+        before) trusts it instead of asking C(GET /version) first. Leave it unset unless it comes from the same run.
+      - If not set, the value of the E(PROXMOX_KNOWN_VERSION) environment variable is used.
+    type: str
 notes:
   - All connection options can be set once for a play with C(module_defaults) and the action group
     C(group/tappaas.platform.proxmox).

@@ -65,8 +65,12 @@ _AUTHENTIK_SPEC = {
 }
 _AUTHENTIK_SPEC.update(_tls_and_timeout("AUTHENTIK"))
 
+_PROXMOX_SPEC = _ticket_or_token_spec("PROXMOX", 8006)
+# The release an earlier task of the run reported (proxmox_ha's pve_version): saves a later call its version probe.
+_PROXMOX_SPEC["known_version"] = _opt("PROXMOX_KNOWN_VERSION", type="str")
+
 CONNECTION_SPECS = {
-    "proxmox": _ticket_or_token_spec("PROXMOX", 8006),
+    "proxmox": _PROXMOX_SPEC,
     "opnsense": _OPNSENSE_SPEC,
     "authentik": _AUTHENTIK_SPEC,
     "pbs": _ticket_or_token_spec("PBS", 8007),

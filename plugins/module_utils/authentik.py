@@ -21,6 +21,8 @@ PAGE_SIZE = 100
 MAX_PAGES = 1000
 # authentik 2025.12 replaced a group's single `parent` with a `parents` list.
 PARENTS_SINCE = (2025, 12)
+# What AuthentikClient.remember() takes: the lookups that are the same for every application of a run.
+KNOWN_KINDS = ("flows", "groups", "scope_mappings")
 # authentik 2024.8.5 / 2024.10.3 turned redirect_uris from a newline-separated string into a list of entries.
 REDIRECT_URI_LIST_SINCE = (2024, 10, 3)
 EMBEDDED_OUTPOST = "goauthentik.io/outposts/embedded"
@@ -70,6 +72,16 @@ class AuthentikClient:
     def __init__(self, http):
         self.http = http
         self._version = None
+        # Primary keys an earlier task of the run looked up (authentik_info), by slug / name / managed name: the
+        # lookups below use them before asking the server, so N applications do not look up the same flows N times.
+        self.known = {kind: {} for kind in KNOWN_KINDS}
+
+    def remember(self, known_pks):
+        """Takes {flows: {slug: pk}, groups: {name: pk}, scope_mappings: {managed: pk}} (any part may be missing)."""
+        for kind, pks in (known_pks or {}).items():
+            if kind not in KNOWN_KINDS:
+                raise InvalidInput("known_pks", "unknown kind %r (use %s)" % (kind, ", ".join(KNOWN_KINDS)))
+            self.known[kind].update({name: pk for name, pk in (pks or {}).items() if pk not in (None, "")})
 
     def get(self, *parts, **params):
         return self.http.request("GET", _path(*parts), params=params or None).data
@@ -134,6 +146,8 @@ class AuthentikClient:
     # Lookups that modules share.
 
     def flow_pk(self, slug, option="flow"):
+        if slug in self.known["flows"]:
+            return self.known["flows"][slug]
         flow = self.find("flows/instances", "slug", slug)
         if flow is None:
             raise InvalidInput(option, "no flow with slug %r" % slug)
@@ -141,20 +155,24 @@ class AuthentikClient:
 
     def scope_mapping_pks(self, scopes, option="scopes"):
         """The UUIDs of the OAuth2 scope mappings named by scope (openid, email...) or by full managed name."""
-        wanted = [(scope, scope if "/" in scope else "goauthentik.io/providers/oauth2/scope-%s" % scope) for scope in scopes]
-        if not wanted:
-            return []
-        # One read for all of them: the scope mapping filter takes `managed` several times (?managed=a&managed=b).
-        found = {}
-        for mapping in self.list("propertymappings/provider/scope", managed=[managed for _, managed in wanted]):
-            found.setdefault(mapping.get("managed"), []).append(mapping)
+        wanted = [
+            (scope, scope if "/" in scope else "goauthentik.io/providers/oauth2/scope-%s" % scope) for scope in scopes
+        ]
+        found = {managed: [{"pk": pk}] for managed, pk in self.known["scope_mappings"].items()}
+        unknown = [managed for _, managed in wanted if managed not in found]
+        if unknown:
+            # One read for all of them: the scope mapping filter takes `managed` several times (?managed=a&managed=b).
+            for mapping in self.list("propertymappings/provider/scope", managed=unknown):
+                found.setdefault(mapping.get("managed"), []).append(mapping)
         pks = []
         for scope, managed in wanted:
             matches = found.get(managed, [])
             if not matches:
                 raise InvalidInput(option, "no scope mapping %r (managed %r)" % (scope, managed))
             if len(matches) > 1:
-                raise ApiError("propertymappings/provider/scope: %d objects are managed as %r" % (len(matches), managed))
+                raise ApiError(
+                    "propertymappings/provider/scope: %d objects are managed as %r" % (len(matches), managed)
+                )
             pks.append(matches[0]["pk"])
         return pks
 
@@ -167,6 +185,9 @@ class AuthentikClient:
     def group_pks(self, names, option="groups"):
         pks = []
         for name in names:
+            if name in self.known["groups"]:
+                pks.append(self.known["groups"][name])
+                continue
             group = self.find("core/groups", "name", name, include_users="false")
             if group is None:
                 raise InvalidInput(option, "no group named %r" % name)

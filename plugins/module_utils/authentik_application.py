@@ -119,7 +119,15 @@ def check_access(params):
         )
 
 
-def _provider_desired(client, params, kind):
+def _redirect_uris_as_list(client, existing):
+    """Whether this authentik takes redirect URIs as a list: the existing provider's own field says so without a
+    version probe (a no-op run never asks); only a provider still to be made asks for the version."""
+    if existing and "redirect_uris" in existing:
+        return not isinstance(existing["redirect_uris"], str)
+    return client.redirect_uris_as_list()
+
+
+def _provider_desired(client, params, kind, existing=None):
     desired = {
         "name": params["provider_name"] or params["slug"],
         "authorization_flow": client.flow_pk(params["authorization_flow"], option="authorization_flow"),
@@ -142,7 +150,7 @@ def _provider_desired(client, params, kind):
         )
         if oidc.get("signing_key"):
             desired["signing_key"] = client.certificate_pk(oidc["signing_key"], option="oidc.signing_key")
-        if not client.redirect_uris_as_list():
+        if not _redirect_uris_as_list(client, existing):
             desired["redirect_uris"] = "\n".join(entry["url"] for entry in redirect_uri_entries(oidc["redirect_uris"]))
     else:
         forward = params["forward_auth"] or {}
@@ -174,12 +182,14 @@ class ApplicationManager:
         if self.params["state"] == "absent":
             return self._absent()
         kind = self.params["provider_type"]
-        provider_desired = _provider_desired(self.client, self.params, kind)
-        group_pks = self.client.group_pks(self.params["groups"] or [], option="groups")
         provider_api = self._provider_api(kind)
+        # Read once (the API caches it for the engine below).
+        existing = provider_api.read({"name": self.params["provider_name"] or self.params["slug"]})
+        provider_desired = _provider_desired(self.client, self.params, kind, existing)
+        group_pks = self.client.group_pks(self.params["groups"] or [], option="groups")
         descriptor = oidc_descriptor() if kind == "oidc" else proxy_descriptor()
         retired = None
-        if provider_api.read({"name": provider_desired["name"]}) is None:
+        if existing is None:
             retired = self._retire_provider_of_another_type(kind)
         try:
             provider_result = ResourceEngine(provider_api, descriptor, self.check_mode).ensure(provider_desired)

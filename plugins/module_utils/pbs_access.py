@@ -10,6 +10,7 @@ an ACL update names one ``role`` and one ``auth-id`` per call.
 
 from __future__ import annotations
 
+from ansible_collections.tappaas.platform.plugins.module_utils.acl_entries import AclEntries
 from ansible_collections.tappaas.platform.plugins.module_utils.errors import InvalidInput, NotFound
 from ansible_collections.tappaas.platform.plugins.module_utils.resource import ResourceApi
 
@@ -154,33 +155,18 @@ class PbsTokenApi(ResourceApi):
         self.secret = answer.get("secret")
 
 
-class PbsAclApi(ResourceApi):
+class PbsAclApi(AclEntries):
     """The ACL entries of one auth id (a user or a token) on one path: {path, roles, propagate}."""
 
     def __init__(self, client, auth_id):
-        self.client = client
+        super().__init__(client)
         self.auth_id = auth_id
-        self._entries = None
 
-    def entries(self):
-        if self._entries is None:
-            self._entries = [
-                entry for entry in self.client.get("access/acl") or [] if entry.get("ugid") == self.auth_id
-            ]
-        return self._entries
+    def owns(self, entry):
+        return entry.get("ugid") == self.auth_id
 
-    def paths(self):
-        return sorted({entry["path"] for entry in self.entries()})
-
-    def read(self, key):
-        found = [entry for entry in self.entries() if entry.get("path") == key["path"]]
-        if not found:
-            return None
-        return {
-            "path": key["path"],
-            "roles": sorted({entry["roleid"] for entry in found}),
-            "propagate": bool(found[0].get("propagate", True)),
-        }
+    def propagate_value(self, raw):
+        return bool(True if raw is None else raw)
 
     def _put(self, path, role, propagate=None, delete=False):
         params = {"path": path, "role": role, "auth-id": self.auth_id}

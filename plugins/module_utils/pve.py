@@ -99,6 +99,14 @@ def upid_node(upid):
     return parts[1]
 
 
+def release_tuple(release, option=None):
+    """(9, 1) from "9.1" or "9.1.2"; with `option`, text that is no release is refused naming it."""
+    numbers = [int(part) for part in str(release).split(".")[:2] if part.isdigit()]
+    if option and not numbers:
+        raise InvalidInput(option, f"expected a release like 9.1, got {release!r}")
+    return tuple(numbers + [0] * (2 - len(numbers)))
+
+
 class PveClient:
     """Calls on a proxmoxer ProxmoxAPI with PVE's errors typed and transient faults retried within a bound."""
 
@@ -139,7 +147,10 @@ class PveClient:
             raise AuthError(f"login as {kwargs['user']} failed: {exc}", status=401) from exc
         except _CONNECTION_FAULTS as exc:
             raise Transient(f"cannot reach Proxmox VE at {host}:{params['api_port']}: {exc}") from exc
-        return cls(api)
+        client = cls(api)
+        if params.get("known_version"):
+            client._version = release_tuple(params["known_version"], option="known_version")
+        return client
 
     # ------------------------------------------------------------------------------------------ raw calls
 
@@ -234,9 +245,7 @@ class PveClient:
         """The PVE version as (major, minor), read once per client."""
         if self._version is None:
             answer = self.get("version") or {}
-            release = str(answer.get("release") or answer.get("version") or "0")
-            numbers = [int(part) for part in release.split(".")[:2] if part.isdigit()]
-            self._version = tuple(numbers + [0] * (2 - len(numbers)))
+            self._version = release_tuple(answer.get("release") or answer.get("version") or "0")
         return self._version
 
     def resources(self, kind=None):

@@ -9,6 +9,7 @@ unset options, the section `digest`); the descriptors in the modules hold the fa
 
 from __future__ import annotations
 
+from ansible_collections.tappaas.platform.plugins.module_utils.acl_entries import AclEntries
 from ansible_collections.tappaas.platform.plugins.module_utils.errors import NotFound
 from ansible_collections.tappaas.platform.plugins.module_utils.pve_props import format_bool
 from ansible_collections.tappaas.platform.plugins.module_utils.resource import ResourceApi
@@ -212,7 +213,7 @@ class TokenApi(ResourceApi):
         self.client.delete(self._path(current["tokenid"]))
 
 
-class AclApi(ResourceApi):
+class AclApi(AclEntries):
     """The ACL entries of one principal (a user or a token) on one path: {path, roles, propagate}.
 
     PVE's ACL is one list read in one call; PUT adds roles and PUT with delete=1 removes them, so an update
@@ -220,32 +221,15 @@ class AclApi(ResourceApi):
     """
 
     def __init__(self, client, principal, principal_type):
-        self.client = client
+        super().__init__(client)
         self.principal = principal
         self.principal_type = principal_type  # "user" or "token"
-        self._entries = None
 
-    def entries(self):
-        if self._entries is None:
-            self._entries = [
-                entry
-                for entry in self.client.get("access/acl") or []
-                if entry.get("ugid") == self.principal and entry.get("type") == self.principal_type
-            ]
-        return self._entries
+    def owns(self, entry):
+        return entry.get("ugid") == self.principal and entry.get("type") == self.principal_type
 
-    def paths(self):
-        return sorted({entry["path"] for entry in self.entries()})
-
-    def read(self, key):
-        found = [entry for entry in self.entries() if entry.get("path") == key["path"]]
-        if not found:
-            return None
-        return {
-            "path": key["path"],
-            "roles": sorted({entry["roleid"] for entry in found}),
-            "propagate": int(found[0].get("propagate", 1)),
-        }
+    def propagate_value(self, raw):
+        return int(1 if raw is None else raw)
 
     def _put(self, path, roles, propagate=None, delete=False):
         params = {"path": path, "roles": ",".join(roles), f"{self.principal_type}s": self.principal}

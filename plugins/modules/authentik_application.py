@@ -80,6 +80,27 @@ options:
   outpost:
     description: Name of the outpost a forward-auth provider is attached to. Defaults to the embedded outpost.
     type: str
+  known_pks:
+    description:
+      - Primary keys an earlier task of the same run looked up, for example with M(tappaas.platform.authentik_info)
+        (C(gather=[flows, groups, scope_mappings])). The module uses them instead of looking up the flows, groups
+        and scope mappings it names, which are the same for every application of a site; a name not in here is
+        looked up as usual.
+      - Only pass keys read in the same run; a stale key makes authentik refuse the change with its own message.
+    type: dict
+    suboptions:
+      flows:
+        description: Flow UUID by slug.
+        type: dict
+        default: {}
+      groups:
+        description: Group UUID by name.
+        type: dict
+        default: {}
+      scope_mappings:
+        description: Scope mapping UUID by managed name, for example C(goauthentik.io/providers/oauth2/scope-openid).
+        type: dict
+        default: {}
   oidc:
     description: The OAuth2/OpenID provider, for O(provider_type=oidc).
     type: dict
@@ -239,6 +260,7 @@ from ansible_collections.tappaas.platform.plugins.module_utils.authentik_applica
 def run(module):
     check_access(module.params)
     client = client_from_params(module.params)
+    client.remember(module.params["known_pks"])
     return ApplicationManager(client, module.params, module.check_mode).ensure()
 
 
@@ -262,6 +284,14 @@ def main():
             authorization_flow=dict(type="str", default="default-provider-authorization-implicit-consent"),
             invalidation_flow=dict(type="str", default="default-provider-invalidation-flow"),
             outpost=dict(type="str"),
+            known_pks=dict(
+                type="dict",
+                options=dict(
+                    flows=dict(type="dict", default={}),
+                    groups=dict(type="dict", default={}),
+                    scope_mappings=dict(type="dict", default={}),
+                ),
+            ),
             oidc=dict(
                 type="dict",
                 options=dict(

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 import requests
@@ -90,6 +91,35 @@ class Backup:
         base = "https://%s:%s" % (self.lab.env["PBS_HOST"], self.lab.env["PBS_PORT"])
         answer = requests.post(base + "/_lab/faults", json=fault, verify=self.lab.env["LAB_CA"], timeout=10)
         assert answer.status_code == 200, answer.text
+
+
+def pve_api(lab):
+    """A proxmoxer client of the PVE twin with the lab's automation token."""
+    user, token = lab.env["PROXMOX_TOKEN_ID"].split("!")
+    return ProxmoxAPI(
+        lab.env["PROXMOX_HOST"],
+        port=int(lab.env["PROXMOX_PORT"]),
+        user=user,
+        token_name=token,
+        token_value=lab.env["PROXMOX_TOKEN_SECRET"],
+        verify_ssl=lab.env["LAB_CA"],
+    )
+
+
+def wait_task(api, node, upid, timeout=10):
+    """The exit status of a PVE or PBS task (both have nodes/<node>/tasks/<upid>/status)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = api.nodes(node).tasks(upid).status.get()
+        if status["status"] == "stopped":
+            return status["exitstatus"]
+        time.sleep(0.02)
+    raise AssertionError("task %s still running" % upid)
+
+
+@pytest.fixture(scope="module")
+def pve(lab):
+    return pve_api(lab)
 
 
 @pytest.fixture(scope="package")

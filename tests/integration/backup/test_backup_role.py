@@ -6,11 +6,11 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import yaml
-from proxmoxer import ProxmoxAPI
+
+from .conftest import pve_api, wait_task
 
 PLAYBOOK = Path(__file__).resolve().parents[3] / "playbooks" / "backup.yml"
 
@@ -115,31 +115,10 @@ def test_backup_role_two_copies_then_three(backup, lab, run_playbook, tmp_path, 
     assert sync["remote"] == "role-remote" and sync["sync-direction"] == "push"
 
 
-def _pve(lab):
-    user, token = lab.env["PROXMOX_TOKEN_ID"].split("!")
-    return ProxmoxAPI(
-        lab.env["PROXMOX_HOST"],
-        port=int(lab.env["PROXMOX_PORT"]),
-        user=user,
-        token_name=token,
-        token_value=lab.env["PROXMOX_TOKEN_SECRET"],
-        verify_ssl=lab.env["LAB_CA"],
-    )
-
-
-def _wait(api, node, upid):
-    for _poll in range(500):
-        status = api.nodes(node).tasks(upid).status.get()
-        if status["status"] == "stopped":
-            return status["exitstatus"]
-        time.sleep(0.02)
-    raise AssertionError("task still running")
-
-
 def test_a_lost_storage_gets_a_new_token_secret_that_backs_up(backup, lab, run_playbook, tmp_path, monkeypatch):
     """The secret lives only in the PVE storage: remade, the storage gets a fresh secret, and backups work."""
     _lab_env(monkeypatch, lab)
-    pve = _pve(lab)
+    pve = pve_api(lab)
     inventory = _inventory(tmp_path, lab)
     assert run_playbook(PLAYBOOK, inventory).returncode == 0
     pve.storage("role_pbs").delete()
@@ -147,11 +126,11 @@ def test_a_lost_storage_gets_a_new_token_secret_that_backs_up(backup, lab, run_p
     assert remade.returncode == 0, remade.stdout + remade.stderr
     assert re.search(r"Give the token a new secret[^\n]*\n(?:\s*\*+\n)?changed: ", remade.stdout), remade.stdout
     assert backup.pve_get("/storage/role_pbs")["username"] == "role-pve@pbs!pve"
-    assert _wait(pve, "tappaas1", pve.nodes("tappaas1").qemu.post(vmid=4631, name="rot", memory=512)) == "OK"
+    assert wait_task(pve, "tappaas1", pve.nodes("tappaas1").qemu.post(vmid=4631, name="rot", memory=512)) == "OK"
     try:
-        assert _wait(pve, "tappaas1", pve.nodes("tappaas1").vzdump.post(vmid=4631, storage="role_pbs")) == "OK"
+        assert wait_task(pve, "tappaas1", pve.nodes("tappaas1").vzdump.post(vmid=4631, storage="role_pbs")) == "OK"
     finally:
-        _wait(pve, "tappaas1", pve.nodes("tappaas1").qemu(4631).delete(purge=1))
+        wait_task(pve, "tappaas1", pve.nodes("tappaas1").qemu(4631).delete(purge=1))
     (snapshot,) = [s for s in backup.pbs.admin.datastore("role_store").snapshots.get() if s["backup-id"] == "4631"]
     assert snapshot["owner"] == "role-pve@pbs!pve"
     mark = lab.mark()

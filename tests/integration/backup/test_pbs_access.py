@@ -5,11 +5,11 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from proxmoxer import ProxmoxAPI
 from proxmoxer.core import ResourceException
+
+from .conftest import wait_task
 
 USER = "it-pve@pbs"
 STORE = "acc_store"
@@ -33,18 +33,11 @@ def _token_api(lab, secret):
     )
 
 
-def _wait(api, node, upid):
-    for _poll in range(500):
-        status = api.nodes(node).tasks(upid).status.get()
-        if status["status"] == "stopped":
-            return status["exitstatus"]
-        time.sleep(0.02)
-    raise AssertionError("task still running")
-
-
 @pytest.fixture(scope="module")
 def account(backup, lab):
-    assert _wait(backup.pbs, "localhost", backup.pbs.config.datastore.post(name=STORE, path="/tank2/" + STORE)) == "OK"
+    assert (
+        wait_task(backup.pbs, "localhost", backup.pbs.config.datastore.post(name=STORE, path="/tank2/" + STORE)) == "OK"
+    )
     checked, applied, again, checked_again = backup.rhythm("pbs_access", ARGS)
     return checked, applied, again, checked_again
 
@@ -90,15 +83,17 @@ def test_pve_backs_up_with_the_token_and_sees_no_other_datastore(backup, lab, ac
         "fingerprint": lab.env["PBS_FINGERPRINT"],
     }
     pve.storage.post(storage="acc_pbs", datastore=STORE, **storage)
-    assert _wait(backup.pbs, "localhost", backup.pbs.config.datastore.post(name="acc_other", path="/tank2/o")) == "OK"
+    assert (
+        wait_task(backup.pbs, "localhost", backup.pbs.config.datastore.post(name="acc_other", path="/tank2/o")) == "OK"
+    )
     with pytest.raises(ResourceException, match="datastore 'acc_other' does not exist"):
         pve.storage.post(storage="acc_other", datastore="acc_other", **storage)
     create = pve.nodes("tappaas3").qemu.post(vmid=4551, name="acc-vm", memory=512, scsi0="tank1:1")
-    assert _wait(pve, "tappaas3", create) == "OK"
-    assert _wait(pve, "tappaas3", pve.nodes("tappaas3").vzdump.post(vmid=4551, storage="acc_pbs")) == "OK"
+    assert wait_task(pve, "tappaas3", create) == "OK"
+    assert wait_task(pve, "tappaas3", pve.nodes("tappaas3").vzdump.post(vmid=4551, storage="acc_pbs")) == "OK"
     (snapshot,) = backup.pbs.admin.datastore(STORE).snapshots.get()
     assert snapshot["backup-id"] == "4551" and snapshot["owner"] == applied["full_tokenid"]
-    assert _wait(pve, "tappaas3", pve.nodes("tappaas3").qemu(4551).delete(purge=1)) == "OK"
+    assert wait_task(pve, "tappaas3", pve.nodes("tappaas3").qemu(4551).delete(purge=1)) == "OK"
 
 
 def test_regenerate_keeps_the_acl_and_retires_the_old_secret(backup, lab, account):

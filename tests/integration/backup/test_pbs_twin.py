@@ -5,39 +5,16 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from proxmoxer import ProxmoxAPI
 from proxmoxer.core import AuthenticationError, ResourceException
 
-
-def _wait(api, node, upid, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = api.nodes(node).tasks(upid).status.get()
-        if status["status"] == "stopped":
-            return status["exitstatus"]
-        time.sleep(0.02)
-    raise AssertionError("task %s still running" % upid)
-
-
-@pytest.fixture(scope="module")
-def pve(lab):
-    user, token = lab.env["PROXMOX_TOKEN_ID"].split("!")
-    return ProxmoxAPI(
-        lab.env["PROXMOX_HOST"],
-        port=int(lab.env["PROXMOX_PORT"]),
-        user=user,
-        token_name=token,
-        token_value=lab.env["PROXMOX_TOKEN_SECRET"],
-        verify_ssl=lab.env["LAB_CA"],
-    )
+from .conftest import wait_task
 
 
 @pytest.fixture(scope="module")
 def store(backup, pve, lab):
-    assert _wait(backup.pbs, "localhost", backup.pbs.config.datastore.post(name="coop", path="/tank2/coop")) == "OK"
+    assert wait_task(backup.pbs, "localhost", backup.pbs.config.datastore.post(name="coop", path="/tank2/coop")) == "OK"
     pve.storage.post(
         storage="coop",
         type="pbs",
@@ -91,7 +68,7 @@ def test_pbs_storage_needs_the_right_fingerprint(pve, lab, backup, store):
 def test_vzdump_then_restore_gives_back_the_config(pve, backup, store):
     node = "tappaas2"
     assert (
-        _wait(
+        wait_task(
             pve,
             node,
             pve.nodes(node).qemu.post(vmid=4101, name="drill", memory=512, scsi0="tank1:2", net0="virtio,bridge=vmbr0"),
@@ -99,7 +76,7 @@ def test_vzdump_then_restore_gives_back_the_config(pve, backup, store):
         == "OK"
     )
     before = pve.nodes(node).qemu(4101).config.get()
-    assert _wait(pve, node, pve.nodes(node).vzdump.post(vmid=4101, storage=store, mode="snapshot")) == "OK"
+    assert wait_task(pve, node, pve.nodes(node).vzdump.post(vmid=4101, storage=store, mode="snapshot")) == "OK"
     content = pve.nodes(node).storage(store).content.get(vmid=4101)
     assert len(content) == 1 and content[0]["format"] == "pbs-vm"
     snaps = backup.pbs.admin.datastore("coop").snapshots.get(**{"backup-id": "4101"})
@@ -114,8 +91,10 @@ def test_vzdump_then_restore_gives_back_the_config(pve, backup, store):
     assert "name: drill" in config
     with pytest.raises(ResourceException, match="VM 4101 already exists on node 'tappaas2'"):
         pve.nodes(node).qemu.post(vmid=4101, archive=content[0]["volid"])
-    assert _wait(pve, node, pve.nodes(node).qemu(4101).delete(purge=1)) == "OK"
-    assert _wait(pve, node, pve.nodes(node).qemu.post(vmid=4101, archive=content[0]["volid"], storage="tank2")) == "OK"
+    assert wait_task(pve, node, pve.nodes(node).qemu(4101).delete(purge=1)) == "OK"
+    assert (
+        wait_task(pve, node, pve.nodes(node).qemu.post(vmid=4101, archive=content[0]["volid"], storage="tank2")) == "OK"
+    )
     after = pve.nodes(node).qemu(4101).config.get()
     assert after["scsi0"].startswith("tank2:vm-4101-disk-0")
     for key in ("name", "memory", "net0", "smbios1"):
@@ -125,8 +104,8 @@ def test_vzdump_then_restore_gives_back_the_config(pve, backup, store):
 def test_prune_gc_and_sync(backup, pve, lab, store):
     pbs = backup.pbs
     for _run in range(2):  # two more snapshots of 4101, so prune has something to remove
-        assert _wait(pve, "tappaas2", pve.nodes("tappaas2").vzdump.post(vmid=4101, storage=store)) == "OK"
-    assert _wait(pbs, "localhost", pbs.config.datastore.post(name="coop_off", path="/tank2/coop_off")) == "OK"
+        assert wait_task(pve, "tappaas2", pve.nodes("tappaas2").vzdump.post(vmid=4101, storage=store)) == "OK"
+    assert wait_task(pbs, "localhost", pbs.config.datastore.post(name="coop_off", path="/tank2/coop_off")) == "OK"
     pbs.config.remote.post(
         name="coop-remote",
         host=lab.env["PBS_HOST"],
@@ -138,21 +117,21 @@ def test_prune_gc_and_sync(backup, pve, lab, store):
     pbs.config.sync.post(
         id="coop-push", store="coop", remote="coop-remote", **{"remote-store": "coop_off", "sync-direction": "push"}
     )
-    assert _wait(pbs, "localhost", pbs.admin.sync("coop-push").run.post()) == "OK"
+    assert wait_task(pbs, "localhost", pbs.admin.sync("coop-push").run.post()) == "OK"
     source = pbs.admin.datastore("coop").snapshots.get()
     copied = pbs.admin.datastore("coop_off").snapshots.get()
     assert source and [s["backup-time"] for s in copied] == [s["backup-time"] for s in source]
     pbs.config.prune.post(id="coop-prune", store="coop_off", schedule="02:00", **{"keep-last": 1})
-    assert _wait(pbs, "localhost", pbs.admin.prune("coop-prune").run.post()) == "OK"
+    assert wait_task(pbs, "localhost", pbs.admin.prune("coop-prune").run.post()) == "OK"
     assert len(pbs.admin.datastore("coop_off").snapshots.get()) == 1
-    assert _wait(pbs, "localhost", pbs.admin.datastore("coop_off").gc.post()) == "OK"
+    assert wait_task(pbs, "localhost", pbs.admin.datastore("coop_off").gc.post()) == "OK"
     assert pbs.admin.datastore("coop_off").gc.get()["pending-bytes"] == 0
 
 
 def test_task_fault_ends_the_worker_with_the_message(backup):
     backup.fault(method="POST", path="/admin/datastore/coop/gc$", task_exit="unable to get exclusive lock - EBUSY")
     upid = backup.pbs.admin.datastore("coop").gc.post()
-    assert _wait(backup.pbs, "localhost", upid) == "unable to get exclusive lock - EBUSY"
+    assert wait_task(backup.pbs, "localhost", upid) == "unable to get exclusive lock - EBUSY"
 
 
 def test_errors_carry_the_message_in_the_reason(backup):

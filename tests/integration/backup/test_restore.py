@@ -5,40 +5,17 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from proxmoxer import ProxmoxAPI
+
+from .conftest import wait_task
 
 NODE = "tappaas3"
 VMID = 4301
 
 
-def _wait(api, node, upid):
-    for _poll in range(500):
-        status = api.nodes(node).tasks(upid).status.get()
-        if status["status"] == "stopped":
-            return status["exitstatus"]
-        time.sleep(0.02)
-    raise AssertionError("task still running")
-
-
-@pytest.fixture(scope="module")
-def pve(lab):
-    user, token = lab.env["PROXMOX_TOKEN_ID"].split("!")
-    return ProxmoxAPI(
-        lab.env["PROXMOX_HOST"],
-        port=int(lab.env["PROXMOX_PORT"]),
-        user=user,
-        token_name=token,
-        token_value=lab.env["PROXMOX_TOKEN_SECRET"],
-        verify_ssl=lab.env["LAB_CA"],
-    )
-
-
 @pytest.fixture(scope="module")
 def backed_up(backup, pve, lab):
-    assert _wait(backup.pbs, "localhost", backup.pbs.config.datastore.post(name="rst", path="/tank2/rst")) == "OK"
+    assert wait_task(backup.pbs, "localhost", backup.pbs.config.datastore.post(name="rst", path="/tank2/rst")) == "OK"
     pve.storage.post(
         storage="rst",
         type="pbs",
@@ -50,7 +27,7 @@ def backed_up(backup, pve, lab):
         fingerprint=lab.env["PBS_FINGERPRINT"],
     )
     assert (
-        _wait(
+        wait_task(
             pve,
             NODE,
             pve.nodes(NODE).qemu.post(
@@ -60,7 +37,7 @@ def backed_up(backup, pve, lab):
         == "OK"
     )
     config = pve.nodes(NODE).qemu(VMID).config.get()
-    assert _wait(pve, NODE, pve.nodes(NODE).vzdump.post(vmid=VMID, storage="rst")) == "OK"
+    assert wait_task(pve, NODE, pve.nodes(NODE).vzdump.post(vmid=VMID, storage="rst")) == "OK"
     return config
 
 
@@ -68,7 +45,7 @@ ARGS = {"vmid": VMID, "node": NODE, "storage": "tank1", "source_storage": "rst"}
 
 
 def test_restore_after_loss_then_no_second_restore(backup, pve, lab, backed_up):
-    assert _wait(pve, NODE, pve.nodes(NODE).qemu(VMID).delete(purge=1)) == "OK"
+    assert wait_task(pve, NODE, pve.nodes(NODE).qemu(VMID).delete(purge=1)) == "OK"
     checked = backup.run("proxmox_restore", ARGS, check=True)
     assert checked["changed"] is True and checked["archive"].startswith("rst:backup/vm/%d/" % VMID), checked
     assert backup.pve_get("/cluster/resources?type=vm") and all(
@@ -87,7 +64,7 @@ def test_restore_after_loss_then_no_second_restore(backup, pve, lab, backed_up):
 
 
 def test_running_guest_is_not_replaced_unless_told(backup, pve, lab, backed_up):
-    assert _wait(pve, NODE, pve.nodes(NODE).qemu(VMID).status.start.post()) == "OK"
+    assert wait_task(pve, NODE, pve.nodes(NODE).qemu(VMID).status.start.post()) == "OK"
     mark = lab.mark()
     refused = backup.run("proxmox_restore", dict(ARGS, force=True))
     assert refused.get("failed") and "running" in refused["msg"], refused

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from proxmoxer import ProxmoxAPI
 from proxmoxer.core import ResourceException
+
+from .conftest import wait_task
 
 PLAYBOOK = Path(__file__).resolve().parents[3] / "playbooks" / "restore.yml"
 NODE = "tappaas1"
@@ -21,28 +22,6 @@ VMID = 4501
 COPY_VMID = 4502
 ARGS = {"vmid": VMID, "node": NODE, "storage": "tank2", "source_storage": "local"}
 VOLID = re.compile(r"^local:backup/vzdump-qemu-%d-\d{4}_\d\d_\d\d-\d\d_\d\d_\d\d\.vma\.zst$" % VMID)
-
-
-def _wait(api, node, upid):
-    for _poll in range(500):
-        status = api.nodes(node).tasks(upid).status.get()
-        if status["status"] == "stopped":
-            return status["exitstatus"]
-        time.sleep(0.02)
-    raise AssertionError("task still running")
-
-
-@pytest.fixture(scope="module")
-def pve(lab):
-    user, token = lab.env["PROXMOX_TOKEN_ID"].split("!")
-    return ProxmoxAPI(
-        lab.env["PROXMOX_HOST"],
-        port=int(lab.env["PROXMOX_PORT"]),
-        user=user,
-        token_name=token,
-        token_value=lab.env["PROXMOX_TOKEN_SECRET"],
-        verify_ssl=lab.env["LAB_CA"],
-    )
 
 
 def _backups(pve, node):
@@ -55,21 +34,21 @@ def dumped(pve):
     create = pve.nodes(NODE).qemu.post(
         vmid=VMID, name="vz-app", memory=640, scsi0="tank1:1", net0="virtio,bridge=vmbr0", cipassword="s3cret"
     )
-    assert _wait(pve, NODE, create) == "OK"
+    assert wait_task(pve, NODE, create) == "OK"
     config = pve.nodes(NODE).qemu(VMID).config.get()
     upid = pve.nodes(NODE).vzdump.post(
         vmid=VMID, storage="local", compress="zstd", mode="snapshot", **{"notes-template": "{{guestname}}"}
     )
-    assert _wait(pve, NODE, upid) == "OK"
+    assert wait_task(pve, NODE, upid) == "OK"
     (archive,) = _backups(pve, NODE)
     yield config, archive
     for node, vmid in ((NODE, VMID), (NODE, COPY_VMID)):
         if any(item["vmid"] == vmid for item in pve.cluster.resources.get(type="vm")):
             pve.nodes(node).qemu(vmid).status.stop.post()
             time.sleep(0.2)
-            _wait(pve, node, pve.nodes(node).qemu(vmid).delete(purge=1))
+            wait_task(pve, node, pve.nodes(node).qemu(vmid).delete(purge=1))
     for item in _backups(pve, NODE):
-        _wait(pve, NODE, pve.nodes(NODE).storage("local").content(item["volid"]).delete())
+        wait_task(pve, NODE, pve.nodes(NODE).storage("local").content(item["volid"]).delete())
 
 
 def test_vzdump_writes_an_archive_on_the_node_that_ran_it(pve, dumped):
@@ -95,12 +74,12 @@ def test_twin_refuses_what_pve_refuses(pve, dumped):
         pve.nodes(NODE).qemu.post(vmid=COPY_VMID, archive=archive["volid"], scsi0="tank1:1")
     with pytest.raises(ResourceException, match="unable to parse directory volume name 'backup/nonsense'"):
         pve.nodes(NODE).qemu.post(vmid=COPY_VMID, archive="local:backup/nonsense")
-    assert "wrong content type" in _wait(pve, NODE, pve.nodes(NODE).vzdump.post(vmid=VMID, storage="tank1"))
+    assert "wrong content type" in wait_task(pve, NODE, pve.nodes(NODE).vzdump.post(vmid=VMID, storage="tank1"))
 
 
 def test_restore_latest_after_loss_in_the_four_step_rhythm(backup, pve, lab, dumped):
     config, archive = dumped
-    assert _wait(pve, NODE, pve.nodes(NODE).qemu(VMID).delete(purge=1)) == "OK"
+    assert wait_task(pve, NODE, pve.nodes(NODE).qemu(VMID).delete(purge=1)) == "OK"
     mark = lab.mark()
     checked = backup.run("proxmox_restore", ARGS, check=True)
     assert checked["changed"] is True and checked["archive"] == archive["volid"], checked
@@ -135,7 +114,7 @@ def test_named_archive_restores_as_a_new_guest_with_new_macs(backup, pve, dumped
 
 def test_running_guest_is_replaced_only_when_told(backup, pve, lab, dumped):
     _config, archive = dumped
-    assert _wait(pve, NODE, pve.nodes(NODE).qemu(VMID).status.start.post()) == "OK"
+    assert wait_task(pve, NODE, pve.nodes(NODE).qemu(VMID).status.start.post()) == "OK"
     mark = lab.mark()
     refused = backup.run("proxmox_restore", dict(ARGS, force=True))
     assert refused.get("failed") and refused["field"] == "force" and "running" in refused["msg"], refused

@@ -1,10 +1,10 @@
 # Copyright (c) 2026 TAPPaaS contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Running site.yml for the reliability suite and reading what a run did from its default-callback output.
+"""Running site.yml on inventories/lab for the site tests and reading what a run did from its default-callback output.
 
-Unlike conftest's function-scoped ``run_site``, these runs can share one deployed lab across a test module, take
-extra environment (ANSIBLE_LOG_PATH) and keep every output, so the secrets test can scan all of them at the end.
+A SiteRunner can serve one deployed lab across a test module, take extra environment (ANSIBLE_LOG_PATH) and keeps
+every output, so the secrets test can scan all of them at the end; conftest's ``run_site`` fixture is one run of it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from collections import Counter
 from pathlib import Path
 
 from ..conftest import COLLECTION_ROOT, run_lab
-from .conftest import LAB_INVENTORY, SITE
+
+LAB_INVENTORY = COLLECTION_ROOT / "inventories" / "lab"
+SITE = COLLECTION_ROOT / "playbooks" / "site.yml"
 
 TASK_HEADER = re.compile(r"^(?:TASK|RUNNING HANDLER) \[(?P<task>.+)\] \*+$")
 CHANGED_LINE = re.compile(r"^changed: \[(?P<host>[^\]]+)\]")
@@ -25,20 +27,10 @@ FATAL_LINE = re.compile(r"^fatal: \[(?P<host>[^\]]+)\](?: => \([^)]*\))?: FAILED
 
 
 def lab_without_guests(tmp_path_factory):
-    """A fresh lab whose VMs get no podman guest: these suites test the platform's APIs, and a guest per VM costs
-    time (the module role skips its guest steps with a message, as on any machine without podman)."""
-    previous = os.environ.get("TAPPAAS_LAB_GUESTS")
-    os.environ["TAPPAAS_LAB_GUESTS"] = "0"
-    try:
-        lab = run_lab(tmp_path_factory)
-        started = next(lab, None)  # run_lab fails the test itself when the lab does not start
-    finally:
-        if previous is None:
-            del os.environ["TAPPAAS_LAB_GUESTS"]
-        else:
-            os.environ["TAPPAAS_LAB_GUESTS"] = previous
-    yield started
-    next(lab, None)
+    """A fresh lab whose VMs get no podman guest (run_lab's default): these suites test the platform's APIs, and a
+    guest per VM costs time (the module role skips its guest steps with a message, as on any machine without
+    podman)."""
+    yield from run_lab(tmp_path_factory)
 
 
 class SiteRunner:

@@ -35,6 +35,7 @@ EXPECTED_ENV = {
         "ca_path": "PROXMOX_CA_PATH",
         "validate_certs": "PROXMOX_VALIDATE_CERTS",
         "api_timeout": "PROXMOX_TIMEOUT",
+        "known_version": "PROXMOX_KNOWN_VERSION",
     },
     "opnsense": {
         "api_host": "OPNSENSE_HOST",

@@ -213,3 +213,36 @@ def test_scope_mappings_by_short_or_managed_name():
     with pytest.raises(InvalidInput, match="no scope mapping 'nonsense'"):
         api.scope_mapping_pks(["openid", "nonsense"])
     assert api.scope_mapping_pks([]) == []
+
+
+def test_known_keys_save_the_lookups_and_the_rest_is_asked_for():
+    def groups(query):
+        found = [{"name": "tappaas-admins", "pk": "uuid-admins"}] if query["name"] == ["tappaas-admins"] else []
+        return 200, page(found, 1, 1, len(found))
+
+    def scopes(query):
+        assert query["managed"] == ["goauthentik.io/providers/oauth2/scope-email"], "only the unknown one is asked"
+        return 200, page([{"managed": query["managed"][0], "pk": "uuid-email"}], 1, 1, 1)
+
+    api, server = client(
+        {
+            ("GET", "/api/v3/core/groups/"): groups,
+            ("GET", "/api/v3/propertymappings/provider/scope/"): scopes,
+        }
+    )
+    api.remember(
+        {
+            "flows": {"default-provider-authorization-implicit-consent": "uuid-flow"},
+            "groups": {"tappaas-users": "uuid-users"},
+            "scope_mappings": {"goauthentik.io/providers/oauth2/scope-openid": "uuid-openid"},
+        }
+    )
+    assert api.flow_pk("default-provider-authorization-implicit-consent") == "uuid-flow"
+    assert api.group_pks(["tappaas-users"]) == ["uuid-users"]
+    assert server.calls == [], "everything asked for was known"
+    assert api.group_pks(["tappaas-users", "tappaas-admins"]) == ["uuid-users", "uuid-admins"]
+    assert api.scope_mapping_pks(["openid", "email"]) == ["uuid-openid", "uuid-email"]
+    assert [call[1] for call in server.calls] == ["/api/v3/core/groups/", "/api/v3/propertymappings/provider/scope/"]
+    with pytest.raises(InvalidInput) as caught:
+        api.remember({"users": {}})
+    assert caught.value.field_path == "known_pks"

@@ -8,6 +8,7 @@ import pytest
 
 from ansible_collections.tappaas.platform.plugins.module_utils.authentik_application import (
     APPLICATION,
+    _redirect_uris_as_list,
     check_access,
     oidc_descriptor,
     redirect_uri_entries,
@@ -102,3 +103,29 @@ def test_application_fields_the_user_left_out_are_not_compared():
     assert not result.changed and fake.patches == []
     result = engine.ensure({"slug": "a", "name": "B"})
     assert result.changed and fake.patches == [("core/applications", "a", {"name": "B"})]
+
+
+class _VersionCounter:
+    """A client whose version probe is counted: the provider's own field should make it unnecessary."""
+
+    def __init__(self, as_list):
+        self.asked = 0
+        self.as_list = as_list
+
+    def redirect_uris_as_list(self):
+        self.asked += 1
+        return self.as_list
+
+
+@pytest.mark.parametrize(
+    ("existing", "expected", "asked"),
+    [
+        ({"name": "wiki", "redirect_uris": [{"matching_mode": "strict", "url": "https://w/"}]}, True, 0),
+        ({"name": "wiki", "redirect_uris": "https://w/"}, False, 0),  # authentik before 2024.10.3
+        (None, True, 1),  # a provider still to be made: only the server's version can say
+    ],
+)
+def test_the_redirect_uri_format_comes_from_the_provider_before_the_version(existing, expected, asked):
+    client = _VersionCounter(as_list=True)
+    assert _redirect_uris_as_list(client, existing) is expected
+    assert client.asked == asked

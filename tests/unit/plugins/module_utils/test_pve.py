@@ -11,6 +11,7 @@ from ansible_collections.tappaas.platform.plugins.module_utils.errors import (
     ApiError,
     AuthError,
     Conflict,
+    InvalidInput,
     NotFound,
     Transient,
     WaitTimeout,
@@ -213,6 +214,29 @@ def test_version_is_read_once():
     assert client.version() == (9, 1)
     assert client.version() == (9, 1)
     assert len(client.api.calls) == 1
+
+
+def test_a_known_release_is_trusted_without_asking(monkeypatch):
+    from ansible_collections.tappaas.platform.plugins.module_utils import pve
+
+    monkeypatch.setattr(pve, "ProxmoxAPI", lambda host, backend, **kwargs: FakeApi({}))
+    params = {
+        "api_host": "pve1",
+        "api_port": 8006,
+        "validate_certs": True,
+        "ca_path": None,
+        "api_timeout": 30,
+        "api_token_id": "tappaas@pve!ansible",
+        "api_token_secret": "s",
+        "api_user": None,
+        "known_version": "8.4",
+    }
+    client = pve.PveClient.from_params(params)
+    assert client.version() == (8, 4) and client.api.calls == []
+    with pytest.raises(InvalidInput) as caught:
+        pve.PveClient.from_params(dict(params, known_version="trixie"))
+    assert caught.value.field_path == "known_version"
+    assert pve.release_tuple("9.1.3") == (9, 1) and pve.release_tuple("9") == (9, 0)
 
 
 def test_nextid_comes_as_a_string():
