@@ -72,6 +72,8 @@ def test_defaults_are_applied_and_derived_values_filled_in():
     assert web["identity"]["public"] is False
     assert web["ingress"] == {"hostname": "www", "port": 80, "scheme": "http", "allowed_zones": ["home"]}
     assert web["backup"]["znapzend_plan"] == "7days=>1hours,30days=>1days,1years=>1weeks"
+    # No schedule of its own: the module is in the site's nightly job, whatever backup_schedule the site sets.
+    assert web["backup"]["enabled"] is True and "schedule" not in web["backup"]
     assert web["ip_source"] == "allocated"
     assert resolved["tappaas_zones"]["srv"]["gateway"] == "10.2.10.1"
     assert resolved["tappaas_zones"]["srv"]["prefix"] == 24
