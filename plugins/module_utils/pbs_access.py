@@ -10,7 +10,7 @@ an ACL update names one ``role`` and one ``auth-id`` per call.
 
 from __future__ import annotations
 
-from ansible_collections.tappaas.platform.plugins.module_utils.acl_entries import AclEntries
+from ansible_collections.tappaas.platform.plugins.module_utils.access_account import AclEntries
 from ansible_collections.tappaas.platform.plugins.module_utils.errors import InvalidInput, NotFound
 from ansible_collections.tappaas.platform.plugins.module_utils.resource import ResourceApi
 

@@ -9,7 +9,7 @@ unset options, the section `digest`); the descriptors in the modules hold the fa
 
 from __future__ import annotations
 
-from ansible_collections.tappaas.platform.plugins.module_utils.acl_entries import AclEntries
+from ansible_collections.tappaas.platform.plugins.module_utils.access_account import AclEntries
 from ansible_collections.tappaas.platform.plugins.module_utils.errors import NotFound
 from ansible_collections.tappaas.platform.plugins.module_utils.pve_props import format_bool
 from ansible_collections.tappaas.platform.plugins.module_utils.resource import ResourceApi

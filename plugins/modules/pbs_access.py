@@ -121,6 +121,7 @@ parts:
   type: dict
 """
 
+from ansible_collections.tappaas.platform.plugins.module_utils.access_account import AccountRun
 from ansible_collections.tappaas.platform.plugins.module_utils.ansible_base import create_module, run_module
 from ansible_collections.tappaas.platform.plugins.module_utils.errors import InvalidInput
 from ansible_collections.tappaas.platform.plugins.module_utils.pbs import PbsClient
@@ -130,7 +131,7 @@ from ansible_collections.tappaas.platform.plugins.module_utils.pbs_access import
     PbsUserApi,
     check_acl_entry,
 )
-from ansible_collections.tappaas.platform.plugins.module_utils.resource import Field, ResourceDescriptor, ResourceEngine
+from ansible_collections.tappaas.platform.plugins.module_utils.resource import Field, ResourceDescriptor
 
 USER = ResourceDescriptor(
     "PBS user",
@@ -155,23 +156,13 @@ ACL = ResourceDescriptor(
 )
 
 
-class PbsAccessRun:
-    """The parts of one account, each through the resource engine, with their results collected."""
+class PbsAccessRun(AccountRun):
+    """The parts of one PBS account: user, token and ACL entries."""
 
-    def __init__(self, client, params, check_mode):
-        self.client = client
-        self.params = params
-        self.check_mode = check_mode
-        self.parts = {}
-        self.before = {}
-        self.after = {}
+    ACL = ACL
 
-    def _ensure(self, label, api, descriptor, desired, state="present"):
-        result = ResourceEngine(api, descriptor, check_mode=self.check_mode).ensure(desired, state=state)
-        summary = result.as_module_result()
-        self.parts[label] = {key: summary[key] for key in ("action", "changed_fields")}
-        self.before[label], self.after[label] = result.diff["before"], result.diff["after"]
-        return result
+    def stored_path(self, path):
+        return "/" + "/".join(part for part in path.split("/") if part)  # as PBS stores it
 
     def validate(self):
         params = self.params
@@ -206,27 +197,7 @@ class PbsAccessRun:
             self._ensure("token", token_api, TOKEN, {"tokenid": token}, state="absent")
         else:
             self._ensure("user", PbsUserApi(self.client), USER, {"userid": userid}, state="absent")
-        result = {
-            "changed": any(part["action"] != "none" for part in self.parts.values()),
-            "parts": self.parts,
-            "diff": {"before": self.before, "after": self.after},
-        }
-        if token:
-            result["full_tokenid"] = f"{userid}!{token}"
-        if token_api.secret:
-            result["token_secret"] = token_api.secret
-        return result
-
-    def _ensure_acls(self, acl_api, label):
-        wanted_paths = set()
-        for entry in self.params["acls"]:
-            path = "/" + "/".join(part for part in entry["path"].split("/") if part)  # as PBS stores it
-            wanted_paths.add(path)
-            desired = {"path": path, "roles": entry["roles"], "propagate": entry["propagate"]}
-            self._ensure(f"{label} {path}", acl_api, ACL, desired)
-        for path in acl_api.paths():
-            if path not in wanted_paths:
-                self._ensure(f"{label} {path}", acl_api, ACL, {"path": path}, state="absent")
+        return self.result(userid, token, token_api.secret)
 
 
 def main():

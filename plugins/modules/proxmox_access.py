@@ -124,10 +124,11 @@ parts:
   type: dict
 """
 
+from ansible_collections.tappaas.platform.plugins.module_utils.access_account import AccountRun
 from ansible_collections.tappaas.platform.plugins.module_utils.ansible_base import create_module, run_module
 from ansible_collections.tappaas.platform.plugins.module_utils.pve import PveClient
 from ansible_collections.tappaas.platform.plugins.module_utils.pve_resources import AclApi, RoleApi, TokenApi, UserApi
-from ansible_collections.tappaas.platform.plugins.module_utils.resource import Field, ResourceDescriptor, ResourceEngine
+from ansible_collections.tappaas.platform.plugins.module_utils.resource import Field, ResourceDescriptor
 
 USER = ResourceDescriptor(
     "user",
@@ -153,23 +154,10 @@ ACL = ResourceDescriptor(
 )
 
 
-class AccessRun:
-    """The parts of one account, each through the resource engine, with their results collected."""
+class AccessRun(AccountRun):
+    """The parts of one PVE account: user, role, token and ACL entries."""
 
-    def __init__(self, client, params, check_mode):
-        self.client = client
-        self.params = params
-        self.check_mode = check_mode
-        self.parts = {}
-        self.before = {}
-        self.after = {}
-
-    def _ensure(self, label, api, descriptor, desired, state="present"):
-        result = ResourceEngine(api, descriptor, check_mode=self.check_mode).ensure(desired, state=state)
-        summary = result.as_module_result()
-        self.parts[label] = {key: summary[key] for key in ("action", "changed_fields")}
-        self.before[label], self.after[label] = result.diff["before"], result.diff["after"]
-        return result
+    ACL = ACL
 
     def run(self):
         params = self.params
@@ -200,26 +188,7 @@ class AccessRun:
                 self._ensure("user", UserApi(self.client), USER, {"userid": userid}, state="absent")
             if params["role"]:
                 self._ensure("role", RoleApi(self.client), ROLE, {"roleid": params["role"]}, state="absent")
-        result = {
-            "changed": any(part["action"] != "none" for part in self.parts.values()),
-            "parts": self.parts,
-            "diff": {"before": self.before, "after": self.after},
-        }
-        if token:
-            result["full_tokenid"] = f"{userid}!{token}"
-        if token_api.secret:
-            result["token_secret"] = token_api.secret
-        return result
-
-    def _ensure_acls(self, acl_api, label):
-        wanted_paths = set()
-        for entry in self.params["acls"]:
-            wanted_paths.add(entry["path"])
-            desired = {"path": entry["path"], "roles": entry["roles"], "propagate": entry["propagate"]}
-            self._ensure(f"{label} {entry['path']}", acl_api, ACL, desired)
-        for path in acl_api.paths():
-            if path not in wanted_paths:
-                self._ensure(f"{label} {path}", acl_api, ACL, {"path": path}, state="absent")
+        return self.result(userid, token, token_api.secret)
 
 
 def main():

@@ -9,7 +9,7 @@ import pytest
 from proxmoxer import ProxmoxAPI
 from proxmoxer.core import ResourceException
 
-from .conftest import wait_task
+from .conftest import pve_api, wait_task
 
 USER = "it-pve@pbs"
 STORE = "acc_store"
@@ -65,15 +65,7 @@ def test_user_and_token_get_exactly_the_acl(backup, account):
 
 def test_pve_backs_up_with_the_token_and_sees_no_other_datastore(backup, lab, account):
     _checked, applied, _again, _checked_again = account
-    user, token = lab.env["PROXMOX_TOKEN_ID"].split("!")
-    pve = ProxmoxAPI(
-        lab.env["PROXMOX_HOST"],
-        port=int(lab.env["PROXMOX_PORT"]),
-        user=user,
-        token_name=token,
-        token_value=lab.env["PROXMOX_TOKEN_SECRET"],
-        verify_ssl=lab.env["LAB_CA"],
-    )
+    pve = pve_api(lab)
     storage = {
         "type": "pbs",
         "server": lab.env["PBS_HOST"],
