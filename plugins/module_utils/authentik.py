@@ -159,7 +159,7 @@ class AuthentikClient:
             (scope, scope if "/" in scope else "goauthentik.io/providers/oauth2/scope-%s" % scope) for scope in scopes
         ]
         found = {managed: [{"pk": pk}] for managed, pk in self.known["scope_mappings"].items()}
-        unknown = [managed for _, managed in wanted if managed not in found]
+        unknown = [managed for _scope, managed in wanted if managed not in found]
         if unknown:
             # One read for all of them: the scope mapping filter takes `managed` several times (?managed=a&managed=b).
             for mapping in self.list("propertymappings/provider/scope", managed=unknown):
